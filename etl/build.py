@@ -1,0 +1,192 @@
+"""Build the warehouse: raw snapshot + fetched responses -> raw_ -> stg_ -> marts.
+
+The build writes a new DuckDB file beside the target and renames it into place
+only when every step succeeded, so a failed or killed build never harms the last
+good database.
+"""
+
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from etl import manifest, paths
+
+# Shipped files whose layout needs more than the defaults.
+CSV_SKIP_ROWS = {"census_monthly_china_hs2": 2}  # two report-title lines before the header
+
+SEEDS = ("countries", "events", "product_groups", "product_group_rules")
+
+# Build order: each model may read only the ones above it.
+STAGING_MODELS = (
+    "stg_comtrade_snapshot",
+    "stg_census_snapshot",
+    "stg_census_api",
+    "stg_comtrade_api",
+    "stg_trade_flows",
+    "stg_crop_production",
+    "stg_ref_figures",
+)
+MART_MODELS = (
+    "dim_country",
+    "dim_source",
+    "dim_hs",
+    "dim_product_group",
+    "events",
+    "ref_figures",
+    "mart_us_imports_by_year_partner_hs",
+    "mart_us_imports_by_year_partner_group",
+    "mart_us_imports_by_month_partner_hs",
+    "mart_exports_by_year_reporter_partner_hs",
+    "mart_tomato_production_by_year_country",
+)
+# Intermediate tables dropped from the published file: the app reads marts and dims.
+KEEP_PREFIXES = ("stg_trade_flows", "dim_", "mart_", "events", "ref_figures", "raw_manifest")
+
+
+class BuildError(Exception):
+    """A build step failed; the message names the step."""
+
+
+def model_sql(name: str) -> str:
+    layer = "staging" if name.startswith("stg_") else "marts"
+    return (paths.SQL_DIR / layer / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def fetched_raw_tables(raw_root: Path) -> dict[str, pd.DataFrame]:
+    """Responses saved by `python -m etl fetch`, one frame per source (empty if none)."""
+    from etl.sources import census, comtrade
+
+    return {
+        "raw_census_api": census.read_raw(raw_root),
+        "raw_comtrade_api": comtrade.read_raw(raw_root),
+    }
+
+
+def _load_snapshot(con, raw_root: Path, entries, log) -> None:
+    csv_sql = (paths.SQL_DIR / "raw" / "csv_all_varchar.sql").read_text(encoding="utf-8")
+    con.execute(
+        f"create table raw_manifest as {csv_sql}",
+        {"path": str(raw_root / manifest.MANIFEST_NAME), "skip": 0},
+    )
+    for entry in entries:
+        skip = CSV_SKIP_ROWS.get(entry.dataset_id, 0)
+        con.execute(
+            f'create table "raw_{entry.dataset_id}" as {csv_sql}',
+            {"path": str(raw_root / entry.file), "skip": skip},
+        )
+        log(f"  raw_{entry.dataset_id}: {entry.file}")
+    for seed in SEEDS:
+        con.execute(
+            f"create table seed_{seed} as {csv_sql}",
+            {"path": str(paths.SEEDS_DIR / f"{seed}.csv"), "skip": 0},
+        )
+
+
+def _run_models(con, log) -> None:
+    for name in STAGING_MODELS + MART_MODELS:
+        try:
+            con.execute(f"create table {name} as {model_sql(name)}")
+        except duckdb.Error as exc:
+            raise BuildError(f"model {name} failed: {exc}") from exc
+        log(f"  {name}")
+
+
+def table_row_counts(con) -> dict[str, int]:
+    names = [r[0] for r in con.execute("select table_name from duckdb_tables() order by 1").fetchall()]
+    return {n: con.execute(f'select count(*) from "{n}"').fetchone()[0] for n in names}
+
+
+def build(
+    db_path: Path | None = None,
+    raw_root: Path | None = None,
+    log: Callable[[str], None] = print,
+    on_step: Callable[[str], None] | None = None,
+) -> dict[str, int]:
+    """Build the warehouse and swap it into place. Returns rows per published table.
+
+    `on_step` is called with each step's name before it runs (tests use it to kill
+    a build half way).
+    """
+    db_path = Path(db_path or paths.db_path())
+    raw_root = Path(raw_root or paths.raw_dir())
+    step = on_step or (lambda _name: None)
+    started = time.perf_counter()
+
+    step("verify")
+    log(f"Verifying snapshot checksums in {raw_root}")
+    entries = manifest.verify(raw_root)
+
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp_path = db_path.with_name(f".{db_path.name}.building-{os.getpid()}")
+    _remove_stale_builds(db_path)
+    try:
+        con = duckdb.connect(str(tmp_path))
+        try:
+            step("raw")
+            log("Loading raw tables")
+            _load_snapshot(con, raw_root, entries, log)
+            for table, frame in fetched_raw_tables(raw_root).items():
+                con.register("fetched_frame", frame)
+                con.execute(f"create table {table} as select * from fetched_frame")
+                con.unregister("fetched_frame")
+                log(f"  {table}: {len(frame)} fetched rows")
+            step("models")
+            log("Building staging and marts")
+            _run_models(con, log)
+            step("publish")
+            _drop_intermediate(con)
+            counts = table_row_counts(con)
+            con.execute("checkpoint")
+        finally:
+            con.close()
+        _fsync(tmp_path)
+        os.replace(tmp_path, db_path)  # atomic on one filesystem
+        _fsync(db_path.parent)
+    except BaseException:
+        tmp_path.unlink(missing_ok=True)
+        Path(f"{tmp_path}.wal").unlink(missing_ok=True)
+        raise
+
+    log(f"Built {db_path} in {time.perf_counter() - started:.1f} s")
+    width = max(len(n) for n in counts)
+    for name, rows in counts.items():
+        log(f"  {name:<{width}}  {rows:>9,} rows")
+    return counts
+
+
+def _drop_intermediate(con) -> None:
+    names = [r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()]
+    for name in names:
+        if not name.startswith(KEEP_PREFIXES):
+            con.execute(f'drop table "{name}"')
+
+
+def _remove_stale_builds(db_path: Path) -> None:
+    """Half-written files of builds that were killed (their process is gone)."""
+    for stale in db_path.parent.glob(f".{db_path.name}.building-*"):
+        pid = stale.name.rsplit("-", 1)[-1].split(".")[0]
+        if pid.isdigit() and _pid_alive(int(pid)):
+            continue
+        stale.unlink(missing_ok=True)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,41 @@
+-- Exports as reported by the exporting country, by year, reporter, partner and
+-- HS code (e.g. every reporter's tomato-paste exports fetched from Comtrade).
+with
+
+flows as (select * from stg_trade_flows where flow = 'X' and month is null),
+
+countries as (select iso3, name from dim_country),
+
+ranked as (
+    select
+        *,
+        row_number() over (
+            partition by source, reporter_iso3, partner_iso3, hs_code, year
+            order by fetched_at desc nulls last, dataset
+        ) as preference
+    from flows
+),
+
+final as (
+    select
+        r.source,
+        r.dataset,
+        r.value_basis,
+        r.reporter_iso3,
+        coalesce(c.name, r.reporter_iso3) as reporter_name,
+        r.partner_iso3,
+        r.hs_code,
+        r.hs_level,
+        r.description,
+        r.year,
+        r.value_usd,
+        r.quantity,
+        r.quantity_unit,
+        r.net_weight_kg,
+        r.vintage
+    from ranked as r
+    left join countries as c on c.iso3 = r.reporter_iso3
+    where r.preference = 1
+)
+
+select * from final order by source, hs_code, year, reporter_iso3, partner_iso3
