@@ -96,7 +96,9 @@ def _run_models(con, log) -> None:
 
 
 def table_row_counts(con) -> dict[str, int]:
-    names = [r[0] for r in con.execute("select table_name from duckdb_tables() order by 1").fetchall()]
+    names = [
+        r[0] for r in con.execute("select table_name from duckdb_tables() order by 1").fetchall()
+    ]
     return {n: con.execute(f'select count(*) from "{n}"').fetchone()[0] for n in names}
 
 

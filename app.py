@@ -1,0 +1,132 @@
+"""WRO Trade Monitor: entry point and Overview page.
+
+Run with `make run` (or `streamlit run app.py`). The pages are registered here
+with st.navigation; the Overview is the default page.
+"""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, queries, text
+from dashboard.components import chart_block, require_warehouse, source_line
+
+LAST_PRE_WRO_YEAR = 2020  # the WRO took effect on 13 January 2021
+COTTON_GROUPS = ("cotton_fibre_yarn_fabric", "cotton_apparel", "cotton_made_ups")
+TOMATO_GROUPS = ("fresh_tomatoes", "tomato_paste_preserved", "tomato_sauces")
+PAGES = {
+    "pages/cotton_and_textiles.py": "Cotton and textiles",
+    "pages/tomatoes.py": "Tomatoes",
+    "pages/tomato_paste_world_trade.py": "Tomato paste world trade",
+    "pages/data_and_methods.py": "Data and methods",
+}
+
+
+def quote(figure) -> None:
+    """A cited reference figure: visibly a quotation, not a statistical series."""
+    st.markdown(
+        f"> “{figure.quote}”  \n> — *{figure.source_name}*, {figure.publication_date} "
+        f"([link]({figure.url})) · reference figure `{figure.figure_id}`"
+    )
+
+
+def headline(label: str, totals, groups, base: int, latest: int) -> None:
+    part = totals[totals["product_group"].isin(groups)]
+    before = part.loc[part["year"] == base, "value_usd"].sum(min_count=1)
+    after = part.loc[part["year"] == latest, "value_usd"].sum(min_count=1)
+    st.metric(
+        f"{label}: {latest} (vs {base})",
+        text.usd(after),
+        delta=f"{text.pct_change(before, after)} from {text.usd(before)}",
+        delta_color="off",
+    )
+
+
+def overview() -> None:
+    st.title("WRO Trade Monitor")
+    st.caption(
+        "What the US Withhold Release Order of 13 January 2021 on cotton and tomato products "
+        "from China's Xinjiang region did, and may still do, to trade."
+    )
+    if not require_warehouse():
+        return
+
+    refs = queries.ref_figures(("WRO-05", "WRO-06", "WRO-07", "WRO-01", "WRO-04", "TOM-03"))
+    by_id = {r.figure_id: r for r in refs.itertuples()}
+    st.subheader("What the WRO is")
+    st.markdown(
+        "US Customs and Border Protection (CBP) detains, at every US port, cotton and tomato "
+        "products from Xinjiang, including goods made with them in third countries. In CBP's "
+        "words, as quoted by the press:"
+    )
+    for fid in ("WRO-05", "WRO-06", "WRO-07"):
+        if fid in by_id:
+            quote(by_id[fid])
+
+    bounds = queries.year_bounds("comtrade").iloc[0]
+    latest = int(bounds["last_year"])
+    totals = china_totals(latest)
+    st.subheader(f"US imports from China: {LAST_PRE_WRO_YEAR} against {latest}")
+    cols = st.columns(2)
+    with cols[0]:
+        headline("Cotton products", totals, COTTON_GROUPS, LAST_PRE_WRO_YEAR, latest)
+    with cols[1]:
+        headline("Tomato products", totals, TOMATO_GROUPS, LAST_PRE_WRO_YEAR, latest)
+    source = source_line(totals["datasets"])
+    st.caption(
+        "Cotton products: cotton fibre, yarn and fabric, cotton apparel and cotton made-ups; "
+        "tomato products: fresh, paste and preserved, sauces (vegetable seeds, a proxy for "
+        f"tomato seeds, are in the chart below). {source}. UN Comtrade values are CIF; CBP's "
+        "own estimate below has no published product definition, so the two are not directly "
+        "comparable."
+    )
+    if "WRO-01" in by_id:
+        quote(by_id["WRO-01"])
+
+    fig = charts.group_change_chart(
+        totals,
+        base_year=LAST_PRE_WRO_YEAR,
+        latest_year=latest,
+        title="US imports from China by WRO product group",
+        subtitle=f"{LAST_PRE_WRO_YEAR} (last year before the WRO) and {latest}",
+        source=source,
+    )
+    table = totals.pivot_table(
+        index="product_group_label", columns="year", values="value_usd", sort=False
+    ).reset_index()
+    table.columns = [str(c) for c in table.columns]
+    summary = "; ".join(
+        f"{r.product_group_label}: {text.usd(r[str(LAST_PRE_WRO_YEAR)])} in {LAST_PRE_WRO_YEAR}, "
+        f"{text.usd(r[str(latest)])} in {latest}"
+        for _, r in table.iterrows()
+    )
+    chart_block(fig, totals, chart_id="groups", summary=summary + ".", table=table)
+
+    st.subheader("Timeline")
+    ev = queries.events()
+    fig = charts.events_timeline_chart(
+        ev,
+        title="From the first Xinjiang WROs to the UFLPA",
+        source="Source: " + "; ".join(f"{r.label}: {r.source_ref}" for r in ev.itertuples()),
+    )
+    summary = "; ".join(f"{r.event_date:%d %b %Y}: {r.label}" for r in ev.itertuples())
+    chart_block(fig, ev, chart_id="timeline", summary=summary + ".")
+
+    st.subheader("Explore")
+    for path, title in PAGES.items():
+        st.page_link(path, label=title)
+
+
+def china_totals(latest: int) -> pd.DataFrame:
+    years = (LAST_PRE_WRO_YEAR, latest)
+    return pd.concat(
+        [queries.china_group_totals("cotton", years), queries.china_group_totals("tomato", years)],
+        ignore_index=True,
+    )
+
+
+st.set_page_config(page_title="WRO Trade Monitor", page_icon="🧵", layout="wide")
+navigation = st.navigation(
+    [st.Page(overview, title="Overview", default=True)]
+    + [st.Page(path, title=title) for path, title in PAGES.items()]
+)
+navigation.run()

@@ -1,0 +1,171 @@
+"""Pure chart functions: a DataFrame in, a plotly Figure out. No st.* calls.
+
+Every figure carries its title, axis units, the WRO and UFLPA marks on time
+axes, and a source line (an annotation named "source") with the data vintage.
+"""
+
+from datetime import date
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard import theme
+
+SOURCE_ANNOTATION = "source"
+
+
+def _year_fraction(d: date) -> float:
+    return d.year + (d.timetuple().tm_yday - 1) / 365.0
+
+
+def _base_figure(title: str, subtitle: str, source: str) -> go.Figure:
+    fig = go.Figure()
+    text = f"<b>{title}</b>"
+    if subtitle:
+        text += f"<br><span style='font-size:13px;color:#555555'>{subtitle}</span>"
+    fig.update_layout(template=theme.TEMPLATE_NAME, title=dict(text=text))
+    fig.add_annotation(
+        name=SOURCE_ANNOTATION,
+        text=source,
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=-0.22,
+        xanchor="left",
+        yanchor="top",
+        showarrow=False,
+        align="left",
+        font=dict(size=11, color="#555555"),
+    )
+    return fig
+
+
+def _mark_events(fig: go.Figure, events: pd.DataFrame, *, axis: str, x_range) -> None:
+    """Dashed vertical lines for the WRO, UFLPA and related events inside the range."""
+    if events is None or events.empty:
+        return
+    lo, hi = x_range
+    for i, ev in enumerate(events.itertuples()):
+        when = pd.Timestamp(ev.event_date).date()
+        x = _year_fraction(when) if axis == "year" else pd.Timestamp(when)
+        if not (lo <= x <= hi):
+            continue
+        fig.add_vline(x=x, line=dict(color="#444444", width=1, dash="dash"))
+        fig.add_annotation(
+            x=x,
+            y=1.0 - 0.07 * (i % 2),
+            xref="x",
+            yref="paper",
+            text=ev.label,
+            showarrow=False,
+            xanchor="left",
+            yanchor="top",
+            font=dict(size=11, color="#444444"),
+            bgcolor="rgba(255,255,255,0.7)",
+        )
+
+
+def series_over_time_chart(
+    df: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    series: str,
+    series_label: str,
+    title: str,
+    subtitle: str,
+    y_title: str,
+    source: str,
+    events: pd.DataFrame | None = None,
+    y_format: str = ",.3s",
+    percent: bool = False,
+    colours: dict[str, str] | None = None,
+) -> go.Figure:
+    """One line per series (e.g. per partner), colours fixed per partner code."""
+    fig = _base_figure(title, subtitle, source)
+    for n, (key, part) in enumerate(df.groupby(series, sort=False)):
+        colour = (colours or {}).get(str(key)) or theme.PARTNER_COLOURS.get(str(key))
+        colour = colour or theme.OKABE_ITO[1 + n % (len(theme.OKABE_ITO) - 1)]
+        part = part.sort_values(x)
+        fig.add_trace(
+            go.Scatter(
+                x=part[x],
+                y=part[y],
+                name=str(part[series_label].iloc[0]),
+                mode="lines+markers",
+                line=dict(color=colour, width=2.5),
+                marker=dict(size=6),
+                meta=str(key),
+                hovertemplate="%{x}: %{y:"
+                + (".1%" if percent else y_format)
+                + "}<extra>%{fullData.name}</extra>",
+            )
+        )
+    axis = "year" if x == "year" else "date"
+    if not df.empty:
+        if axis == "year":
+            x_range = (float(df[x].min()) - 0.5, float(df[x].max()) + 0.5)
+            fig.update_xaxes(range=list(x_range), dtick=1, title_text="Year")
+        else:
+            lo, hi = pd.Timestamp(df[x].min()), pd.Timestamp(df[x].max())
+            x_range = (lo - pd.Timedelta(days=15), hi + pd.Timedelta(days=15))
+            fig.update_xaxes(title_text="Month")
+        _mark_events(fig, events, axis=axis, x_range=x_range)
+    fig.update_yaxes(title_text=y_title, tickformat=".0%" if percent else "~s", rangemode="tozero")
+    return fig
+
+
+def group_change_chart(
+    df: pd.DataFrame, *, base_year: int, latest_year: int, title: str, subtitle: str, source: str
+) -> go.Figure:
+    """Paired bars: each product group's value in the base year and the latest year."""
+    fig = _base_figure(title, subtitle, source)
+    for year, colour in ((base_year, "#999999"), (latest_year, theme.CHINA_COLOUR)):
+        part = df[df["year"] == year].sort_values("sort_order")
+        fig.add_trace(
+            go.Bar(
+                x=part["value_usd"],
+                y=part["product_group_label"],
+                name=str(year),
+                orientation="h",
+                marker_color=colour,
+                hovertemplate="%{y}: $%{x:,.3s}<extra>" + str(year) + "</extra>",
+            )
+        )
+    fig.update_layout(barmode="group")
+    fig.update_yaxes(autorange="reversed", title_text="")
+    fig.update_xaxes(title_text="US imports from China, USD (CIF)", tickformat="~s")
+    return fig
+
+
+def events_timeline_chart(events: pd.DataFrame, *, title: str, source: str) -> go.Figure:
+    """The dated events on one axis, labels alternating above and below."""
+    fig = _base_figure(title, "", source)
+    dates = pd.to_datetime(events["event_date"])
+    ys = [1 if i % 2 == 0 else -1 for i in range(len(events))]
+    fig.add_trace(
+        go.Scatter(
+            x=dates,
+            y=[0] * len(events),
+            mode="markers",
+            marker=dict(size=14, color=theme.CHINA_COLOUR),
+            text=events["description"],
+            hovertemplate="%{x|%d %b %Y}<br>%{text}<extra></extra>",
+            showlegend=False,
+        )
+    )
+    for d, label, yy in zip(dates, events["label"], ys, strict=True):
+        fig.add_annotation(
+            x=d,
+            y=0,
+            ax=0,
+            ay=-40 * yy,
+            text=f"<b>{d:%d %b %Y}</b><br>{label}",
+            showarrow=True,
+            arrowhead=0,
+            font=dict(size=12),
+        )
+    fig.update_yaxes(visible=False, range=[-2, 2])
+    fig.update_xaxes(title_text="", showgrid=False)
+    fig.update_layout(height=300, margin=dict(t=60, b=90))
+    return fig

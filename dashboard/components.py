@@ -1,0 +1,62 @@
+"""Page building blocks shared by every page: the chart block (chart, summary,
+table, downloads), source lines, the missing-database message and the embed view."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import queries
+from dashboard.db import WarehouseMissing
+
+BASIS_WORDS = {
+    "CIF": "CIF value (incl. freight and insurance)",
+    "customs": "customs value (excl. freight and insurance)",
+    "FOB": "FOB value",
+}
+
+
+def source_line(datasets) -> str:
+    """'Source: <agency> (<basis>, current USD); <vintage>; our copy <date>.' for each dataset."""
+    names = sorted({d for ds in datasets for d in str(ds).split(",") if d})
+    info = queries.source_info(tuple(names))
+    if info.empty:
+        return "Source: unknown (no provenance recorded for this data)"
+    parts = []
+    for row in info.itertuples():
+        agency = row.upstream_agency
+        if agency.startswith("UN Comtrade"):
+            agency = "UN Comtrade Database"
+        basis = BASIS_WORDS.get(row.value_basis, "")
+        basis_text = f", {basis}" if basis else ""
+        parts.append(f"{agency}{basis_text}; {row.upstream_vintage}")
+    unique = list(dict.fromkeys(parts))
+    return "Source: " + " | ".join(unique)
+
+
+def embed_target() -> str | None:
+    """The chart id to show alone when the page is opened with ?embed=true&chart=<id>."""
+    if str(st.query_params.get("embed", "")).lower() != "true":
+        return None
+    return st.query_params.get("chart", "") or ""
+
+
+def chart_block(fig, df: pd.DataFrame, *, chart_id: str, summary: str, table: pd.DataFrame = None):
+    """Render one chart with its text alternative (summary + table)."""
+    target = embed_target()
+    if target is not None and target not in ("", chart_id):
+        return
+    st.plotly_chart(fig, key=f"chart_{chart_id}", config={"displaylogo": False})
+    st.caption(summary)
+    if target is not None:
+        return
+    with st.expander("Table behind this chart"):
+        st.dataframe(table if table is not None else df, hide_index=True)
+
+
+def require_warehouse() -> bool:
+    """Show a plain message instead of a traceback when the database is missing."""
+    try:
+        queries.events()
+    except WarehouseMissing as exc:
+        st.error(str(exc))
+        return False
+    return True

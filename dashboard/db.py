@@ -1,0 +1,71 @@
+"""Read-only access to the warehouse, and the app's one caching boundary.
+
+Each query opens its own read-only connection: a DuckDB connection must not be
+shared across Streamlit sessions (threads), and read-only opens are cheap.
+Results are cached per (query, parameters, database file version), so a rebuilt
+warehouse is picked up without restarting the app.
+"""
+
+import functools
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from etl.paths import db_path
+
+
+class WarehouseMissing(Exception):
+    """The warehouse file does not exist yet (run `make data`)."""
+
+
+def warehouse_version() -> str:
+    path = db_path()
+    try:
+        stat = path.stat()
+    except FileNotFoundError as exc:
+        raise WarehouseMissing(
+            f"The database {path} has not been built yet. Run `make data` "
+            "(or `python -m etl build`) to build it from the shipped snapshot."
+        ) from exc
+    return f"{path}:{stat.st_mtime_ns}:{stat.st_size}"
+
+
+def run_query(sql: str, params: dict | None = None) -> pd.DataFrame:
+    """Run one parameterised statement on a fresh read-only connection."""
+    warehouse_version()
+    con = duckdb.connect(str(db_path()), read_only=True)
+    try:
+        return con.execute(sql, params or {}).df()
+    finally:
+        con.close()
+
+
+def cached_query(func):
+    """Cache a query function's DataFrame by its arguments and the database version."""
+
+    name = f"{func.__module__}.{func.__qualname__}"
+
+    # st.cache_data keys on the decorated function's code, which is the same for every
+    # query wrapped here: the query's name must be part of the key.
+    @st.cache_data(show_spinner=False, max_entries=512)
+    def _cached(query_name: str, version: str, args: tuple, kwargs: tuple) -> pd.DataFrame:
+        return func(*args, **dict(kwargs))
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        frozen = tuple(_freeze(a) for a in args)
+        frozen_kw = tuple(sorted((k, _freeze(v)) for k, v in kwargs.items()))
+        result = _cached(name, warehouse_version(), frozen, frozen_kw)
+        return result.copy()
+
+    wrapper.uncached = func
+    return wrapper
+
+
+def _freeze(value):
+    if isinstance(value, set | frozenset):
+        return tuple(sorted(value))
+    if isinstance(value, list):
+        return tuple(value)
+    return value

@@ -1,0 +1,120 @@
+"""Sidebar filters shared by the pages.
+
+Every filter is bound to the URL (so a link reopens the same view) and persists
+for the session (so a choice carries across pages). Widgets share keys across
+pages on purpose: the key is the URL parameter name.
+"""
+
+import streamlit as st
+
+DEFAULT_PARTNERS = ["CHN", "VNM", "MEX", "WLD"]
+MEASURES = {
+    "value": "Value (USD)",
+    "quantity": "Quantity (HS6 only)",
+    "unit_value": "Unit value (USD per unit, HS6 only)",
+}
+# Parameters the app itself adds or Streamlit understands; never reported as unknown.
+PASS_THROUGH_PARAMS = {"embed", "embed_options", "chart"}
+
+BOUND = {"bind": "query-params", "persist_state": "session"}
+
+
+def check_link_params(valid: dict) -> None:
+    """Tell the user, visibly, which URL parameters were not understood.
+
+    `valid` maps each parameter this page reads to a predicate over its list of
+    raw values. Bound widgets drop invalid values by themselves; this only makes
+    the fallback to defaults visible instead of silent.
+    """
+    problems = []
+    for key in st.query_params.keys():
+        values = st.query_params.get_all(key)
+        if key in PASS_THROUGH_PARAMS:
+            continue
+        check = valid.get(key)
+        if check is None:
+            problems.append(f"unknown parameter `{key}`")
+            continue
+        try:
+            ok = check(values)
+        except (ValueError, TypeError):
+            ok = False
+        if not ok:
+            shown = ", ".join(v[:40] for v in values)[:80]
+            problems.append(f"`{key}={shown}` is not valid here")
+    if problems:
+        st.warning(
+            "Part of this link could not be used, so defaults are shown instead: "
+            + "; ".join(problems)
+            + ".",
+            icon="⚠️",
+        )
+
+
+def partners(options: dict[str, str]) -> list[str]:
+    """Partner countries to compare; `options` maps ISO3 -> name."""
+    default = [p for p in DEFAULT_PARTNERS if p in options]
+    return st.sidebar.multiselect(
+        "Partners",
+        list(options),
+        default=default,
+        format_func=lambda iso3: options.get(iso3, iso3),
+        key="partners",
+        help="China is always drawn in the same colour. 'World' is the all-partners total, "
+        "where the source has one.",
+        **BOUND,
+    )
+
+
+def valid_partners(options: dict[str, str]):
+    return lambda values: all(v in options for v in values)
+
+
+def year_range(first: int, last: int) -> tuple[int, int]:
+    lo, hi = st.sidebar.slider(
+        "Years", min_value=first, max_value=last, value=(first, last), key="years", **BOUND
+    )
+    return int(lo), int(hi)
+
+
+def valid_years(first: int, last: int):
+    def check(values):
+        years = [int(v) for v in values]
+        return len(years) == 2 and first <= years[0] <= years[1] <= last
+
+    return check
+
+
+def measure() -> str:
+    return st.sidebar.radio(
+        "Measure",
+        list(MEASURES),
+        format_func=MEASURES.get,
+        key="measure",
+        help="Quantities and unit values exist only for HS6 lines (Comtrade); their units "
+        "differ by line.",
+        **BOUND,
+    )
+
+
+def valid_choice(options):
+    allowed = set(options)
+    return lambda values: len(values) == 1 and values[0] in allowed
+
+
+def choose(
+    label: str,
+    options: dict[str, str],
+    key: str,
+    *,
+    default: str | None = None,
+    sidebar: bool = False,
+    help: str | None = None,
+):
+    """A select box over `options` (code -> label), bound to the URL under `key`."""
+    where = st.sidebar if sidebar else st
+    codes = list(options)
+    index = codes.index(default) if default in options else 0
+    return where.selectbox(
+        label, codes, index=index, format_func=options.get, key=key, help=help, **BOUND
+    )

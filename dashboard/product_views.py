@@ -1,0 +1,272 @@
+"""The sections of the Cotton and Tomatoes pages. Each reads like the UI:
+widgets -> one query -> one chart -> the chart block."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, filters, queries, text
+from dashboard.components import chart_block, source_line
+
+ANNUAL_SOURCE = "comtrade"
+MONTHLY_NOTE = "The WRO (Jan 2021) and UFLPA (Jun 2022) precede this series."
+# Where each family's selectors start: the biggest cotton flows, the paste heading.
+DEFAULTS = {
+    "cotton": {"group": "cotton_apparel", "chapter": "61", "monthly": "61"},
+    "tomato": {"group": "tomato_paste_preserved", "chapter": "20", "monthly": "20"},
+}
+
+
+def sidebar(family: str) -> dict:
+    """The shared sidebar filters, plus a visible note for any unusable link parameter."""
+    options = dict(queries.partners_with_data(ANNUAL_SOURCE)[["iso3", "name"]].values)
+    options.update(dict(queries.partners_with_data("census")[["iso3", "name"]].values))
+    bounds = queries.year_bounds(ANNUAL_SOURCE).iloc[0]
+    first, last = int(bounds["first_year"]), int(bounds["last_year"])
+    groups = queries.product_groups(family)
+    filters.check_link_params(
+        {
+            "partners": filters.valid_partners(options),
+            "years": filters.valid_years(first, last),
+            "measure": filters.valid_choice(filters.MEASURES),
+            f"{family}_group": filters.valid_choice(groups["product_group"]),
+            f"{family}_chapter": lambda v: len(v) == 1,
+            f"{family}_hs4": lambda v: len(v) == 1,
+            f"{family}_hs6": lambda v: len(v) == 1,
+            f"{family}_monthly": lambda v: len(v) == 1,
+        }
+    )
+    st.sidebar.header("Filters")
+    chosen = filters.partners(options)
+    years = filters.year_range(first, last)
+    measure = filters.measure()
+    return {"partners": tuple(chosen), "years": years, "measure": measure, "names": options}
+
+
+def missing_partners_note(df: pd.DataFrame, chosen: tuple, names: dict) -> None:
+    missing = [names.get(p, p) for p in chosen if p not in set(df["partner_iso3"])]
+    if missing and not df.empty:
+        st.caption("No data in this series for: " + ", ".join(missing) + ".")
+
+
+def group_section(family: str, f: dict) -> None:
+    groups = queries.product_groups(family)
+    labels = dict(groups[["product_group", "label"]].values)
+    group = filters.choose(
+        "Product group", labels, key=f"{family}_group", default=DEFAULTS[family]["group"]
+    )
+    y0, y1 = f["years"]
+    df = queries.imports_by_year_partner_group(ANNUAL_SOURCE, group, f["partners"], y0, y1)
+    if not f["partners"]:
+        st.info("Choose at least one partner in the sidebar.")
+        return
+    if df.empty:
+        st.info(f"No US imports of {labels[group].lower()} for these partners and years.")
+        return
+    fig = charts.series_over_time_chart(
+        df,
+        x="year",
+        y="value_usd",
+        series="partner_iso3",
+        series_label="partner",
+        title=f"US imports of {labels[group].lower()}, by partner",
+        subtitle=f"{y0}-{y1}; sum of the HS6 lines in our product-group mapping",
+        y_title="USD, CIF value",
+        source=source_line(df["datasets"]),
+        events=queries.events(),
+    )
+    summary = text.trend_summary(
+        df, x="year", y="value_usd", series_label="partner", what=labels[group]
+    )
+    chart_block(fig, df, chart_id="group", summary=summary)
+    missing_partners_note(df, f["partners"], f["names"])
+
+
+def _drill_code(family: str) -> str:
+    chapters = queries.hs_children(None, family)
+    chapter_opts = {r.code: f"{r.code} {r.description}" for r in chapters.itertuples()}
+    cols = st.columns(3)
+    with cols[0]:
+        chapter = filters.choose(
+            "HS chapter",
+            chapter_opts,
+            key=f"{family}_chapter",
+            default=DEFAULTS[family]["chapter"],
+        )
+    hs4 = queries.hs_children(chapter, family)
+    hs4_opts = {"all": "All of the chapter"} | {
+        r.code: f"{r.code} {r.description}" for r in hs4.itertuples()
+    }
+    with cols[1]:
+        heading = filters.choose("HS4 heading", hs4_opts, key=f"{family}_hs4")
+    if heading == "all":
+        return chapter
+    hs6 = queries.hs_children(heading, family)
+    hs6_opts = {"all": "All of the heading"} | {
+        r.code: f"{r.code} {r.description}" for r in hs6.itertuples()
+    }
+    with cols[2]:
+        line = filters.choose("HS6 line", hs6_opts, key=f"{family}_hs6")
+    return heading if line == "all" else line
+
+
+MEASURE_COLUMNS = {
+    "value": ("value_usd", "USD, CIF value"),
+    "quantity": ("quantity", "Quantity"),
+    "unit_value": ("unit_value_usd", "USD per unit, CIF"),
+}
+
+
+def drilldown_section(family: str, f: dict) -> None:
+    code = _drill_code(family)
+    y0, y1 = f["years"]
+    df = queries.imports_by_year_partner_hs(ANNUAL_SOURCE, code, f["partners"], y0, y1)
+    if not f["partners"]:
+        st.info("Choose at least one partner in the sidebar.")
+        return
+    if df.empty:
+        st.info(f"No US imports of HS {code} for these partners and years in the data.")
+        return
+    column, y_title = MEASURE_COLUMNS[f["measure"]]
+    if f["measure"] != "value":
+        if len(code) < 6:
+            st.info(
+                "Quantities and unit values are reported only for HS6 lines, whose units "
+                "differ; choose an HS6 line to see them. Showing value instead."
+            )
+            column, y_title = MEASURE_COLUMNS["value"]
+        else:
+            units = sorted(set(df["quantity_unit"].dropna()))
+            if len(units) > 1:
+                st.warning(f"HS {code} is reported in several units ({', '.join(units)}).")
+            unit = units[0] if units else "unit"
+            y_title = unit if f["measure"] == "quantity" else f"USD per {unit}, CIF"
+    description = df["description"].iloc[0]
+    fig = charts.series_over_time_chart(
+        df,
+        x="year",
+        y=column,
+        series="partner_iso3",
+        series_label="partner",
+        title=f"US imports of HS {code}, by partner",
+        subtitle=f"{description[:90]}; {y0}-{y1}",
+        y_title=y_title,
+        source=source_line(df["dataset"]),
+        events=queries.events(),
+    )
+    fmt = text.usd if column != "quantity" else (lambda v: text.number(v, y_title))
+    summary = text.trend_summary(
+        df, x="year", y=column, series_label="partner", what=f"HS {code}", fmt=fmt
+    )
+    revisions = sorted(set(df["hs_revision"]))
+    if len(revisions) > 1:
+        st.caption(
+            f"HS revisions in this series: {', '.join(revisions)}. Some HS6 lines were split "
+            "or merged in 2017 and 2022; compare at HS4 or chapter level when in doubt."
+        )
+    chart_block(fig, df, chart_id="hs", summary=summary)
+    missing_partners_note(df, f["partners"], f["names"])
+
+
+def china_share_section(family: str) -> None:
+    chapters = queries.FAMILY_CHAPTERS[family]
+    annual = pd.concat(
+        [queries.china_share_by_year(ANNUAL_SOURCE, c).assign(hs_code=c) for c in chapters]
+    )
+    monthly = pd.concat([queries.china_share_by_month(c).assign(hs_code=c) for c in chapters])
+    if annual.empty and monthly.empty:
+        st.info(
+            "The data has no US imports-from-world total for these codes, so China's share "
+            "cannot be computed. Fetch world totals with `python -m etl fetch census "
+            "--partners WLD ...` and rebuild."
+        )
+        return
+    events = queries.events()
+    if not annual.empty:
+        annual["series"] = "HS " + annual["hs_code"]
+        fig = charts.series_over_time_chart(
+            annual,
+            x="year",
+            y="china_share",
+            series="hs_code",
+            series_label="series",
+            title="China's share of US imports (annual)",
+            subtitle="China / World, same source and value basis (Comtrade, CIF)",
+            y_title="Share of US imports",
+            source=source_line(annual["datasets"]),
+            events=events,
+            percent=True,
+        )
+        summary = text.trend_summary(
+            annual,
+            x="year",
+            y="china_share",
+            series_label="series",
+            what="China's share of US imports",
+            fmt=text.share,
+        )
+        chart_block(fig, annual, chart_id="share_year", summary=summary)
+    if not monthly.empty:
+        monthly["series"] = "HS " + monthly["hs_code"]
+        fig = charts.series_over_time_chart(
+            monthly,
+            x="period",
+            y="china_share",
+            series="hs_code",
+            series_label="series",
+            title="China's share of US imports (monthly)",
+            subtitle="China / World Total, Census customs value. " + MONTHLY_NOTE,
+            y_title="Share of US imports",
+            source=source_line(monthly["datasets"]),
+            events=events,
+            percent=True,
+        )
+        summary = text.trend_summary(
+            monthly,
+            x="period",
+            y="china_share",
+            series_label="series",
+            what="China's share of US imports",
+            fmt=text.share,
+            x_fmt=text.month_label,
+        )
+        chart_block(fig, monthly, chart_id="share_month", summary=summary)
+
+
+def monthly_section(family: str, f: dict) -> None:
+    codes = queries.monthly_codes(family)
+    if codes.empty:
+        st.info("No monthly data for these products. Fetch it with `python -m etl fetch census`.")
+        return
+    opts = {r.code: f"{r.code} {r.description}" for r in codes.itertuples()}
+    code = filters.choose(
+        "Monthly series (HS code)",
+        opts,
+        key=f"{family}_monthly",
+        default=DEFAULTS[family]["monthly"],
+    )
+    df = queries.imports_by_month_partner_hs(code, f["partners"])
+    if df.empty:
+        st.info(f"No monthly data for HS {code} and these partners.")
+        return
+    fig = charts.series_over_time_chart(
+        df,
+        x="period",
+        y="value_usd",
+        series="partner_iso3",
+        series_label="partner",
+        title=f"US imports of HS {code} by month, by partner",
+        subtitle=f"{opts[code][:80]}. {MONTHLY_NOTE}",
+        y_title="USD, customs value",
+        source=source_line(df["dataset"]),
+        events=queries.events(),
+    )
+    summary = text.trend_summary(
+        df,
+        x="period",
+        y="value_usd",
+        series_label="partner",
+        what=f"HS {code} monthly",
+        x_fmt=text.month_label,
+    )
+    chart_block(fig, df, chart_id="monthly", summary=summary)
+    missing_partners_note(df, f["partners"], f["names"])

@@ -1,0 +1,68 @@
+"""Numbers in words: formatting and the one-sentence summaries under each chart.
+
+Summaries are computed from the chart's own data, so they are text alternatives
+that stay true when filters change.
+"""
+
+import math
+
+import pandas as pd
+
+
+def usd(value: float | None) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "no data"
+    sign = "-" if value < 0 else ""
+    v = abs(value)
+    for cut, suffix in ((1e9, " bn"), (1e6, " m"), (1e3, " k")):
+        if v >= cut:
+            return f"{sign}${v / cut:,.2f}{suffix}"
+    return f"{sign}${v:,.0f}"
+
+
+def number(value: float | None, unit: str = "") -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "no data"
+    for cut, suffix in ((1e9, " bn"), (1e6, " m"), (1e3, " k")):
+        if abs(value) >= cut:
+            return f"{value / cut:,.2f}{suffix} {unit}".strip()
+    return f"{value:,.0f} {unit}".strip()
+
+
+def pct_change(old: float, new: float) -> str:
+    if old is None or new is None or old == 0 or pd.isna(old) or pd.isna(new):
+        return "n/a"
+    return f"{(new - old) / old:+.0%}"
+
+
+def trend_summary(
+    df: pd.DataFrame, *, x: str, y: str, series_label: str, what: str, fmt=usd, x_fmt=str
+) -> str:
+    """'<what> from China fell from $X in 2019 to $Y in 2024 (-47%); from Vietnam ...'"""
+    if df.empty:
+        return f"No data for {what} in this selection."
+    parts = []
+    for label, part in df.dropna(subset=[y]).groupby(series_label, sort=False):
+        part = part.sort_values(x)
+        if part.empty:
+            continue
+        first, last = part.iloc[0], part.iloc[-1]
+        if len(part) == 1:
+            parts.append(f"{label}: {fmt(first[y])} in {x_fmt(first[x])}")
+            continue
+        verb = "rose" if last[y] > first[y] else "fell" if last[y] < first[y] else "held"
+        parts.append(
+            f"{label} {verb} from {fmt(first[y])} in {x_fmt(first[x])} to {fmt(last[y])} "
+            f"in {x_fmt(last[x])} ({pct_change(first[y], last[y])})"
+        )
+    if not parts:
+        return f"No data for {what} in this selection."
+    return f"{what}: " + "; ".join(parts) + "."
+
+
+def month_label(ts) -> str:
+    return pd.Timestamp(ts).strftime("%b %Y")
+
+
+def share(value: float) -> str:
+    return "no data" if value is None or pd.isna(value) else f"{value:.1%}"
