@@ -1,0 +1,124 @@
+"""Chart functions are pure: DataFrame in, Figure out. Checked by their traces."""
+
+import pandas as pd
+
+from dashboard import charts, theme
+
+EVENTS = pd.DataFrame(
+    {
+        "event_date": pd.to_datetime(["2021-01-13", "2022-06-21"]),
+        "event_id": ["region_wro", "uflpa"],
+        "label": ["Region-wide WRO", "UFLPA in force"],
+        "description": ["a", "b"],
+        "source_ref": ["x", "y"],
+    }
+)
+
+# Synthetic values: shapes like the marts, numbers made up for the test.
+SYNTHETIC = pd.DataFrame(
+    {
+        "year": [2019, 2020, 2021, 2019, 2020, 2021],
+        "partner_iso3": ["VNM", "VNM", "VNM", "CHN", "CHN", "CHN"],
+        "partner": ["Vietnam"] * 3 + ["China"] * 3,
+        "value_usd": [1.0, 2.0, 3.0, 10.0, 8.0, 5.0],
+    }
+)
+
+
+def line_chart(df=SYNTHETIC, **kw):
+    args = dict(
+        x="year",
+        y="value_usd",
+        series="partner_iso3",
+        series_label="partner",
+        title="Synthetic title",
+        subtitle="synthetic subtitle",
+        y_title="USD, CIF value",
+        source="Source: synthetic test data",
+        events=EVENTS,
+    )
+    args.update(kw)
+    return charts.series_over_time_chart(df, **args)
+
+
+def test_one_trace_per_partner_with_its_values():
+    fig = line_chart()
+    by_name = {t.name: t for t in fig.data}
+    assert set(by_name) == {"China", "Vietnam"}
+    assert list(by_name["China"].y) == [10.0, 8.0, 5.0]
+    assert list(by_name["Vietnam"].x) == [2019, 2020, 2021]
+
+
+def test_china_always_has_the_china_colour():
+    for df in (SYNTHETIC, SYNTHETIC[::-1], SYNTHETIC[SYNTHETIC.partner_iso3 == "CHN"]):
+        china = next(t for t in line_chart(df).data if t.meta == "CHN")
+        assert china.line.color == theme.CHINA_COLOUR
+    vietnam = next(t for t in line_chart().data if t.meta == "VNM")
+    assert vietnam.line.color != theme.CHINA_COLOUR
+
+
+def test_title_units_source_and_template_are_set():
+    fig = line_chart()
+    assert "Synthetic title" in fig.layout.title.text
+    assert fig.layout.yaxis.title.text == "USD, CIF value"
+    sources = [a for a in fig.layout.annotations if a.name == charts.SOURCE_ANNOTATION]
+    assert len(sources) == 1 and sources[0].text == "Source: synthetic test data"
+    assert fig.layout.template.layout.font.family == theme.FONT_FAMILY
+
+
+def test_wro_and_uflpa_are_marked_when_in_range():
+    later = SYNTHETIC.assign(year=SYNTHETIC.year + 2)  # 2021-2023 covers both events
+    fig = line_chart(later)
+    lines = [s for s in fig.layout.shapes if s.type == "line"]
+    assert len(lines) == 2
+    assert 2021.0 < lines[0].x0 < 2021.1
+    labels = {a.text for a in fig.layout.annotations}
+    assert {"Region-wide WRO", "UFLPA in force"} <= labels
+
+
+def test_events_outside_the_range_are_not_drawn():
+    early = SYNTHETIC[SYNTHETIC.year == 2019]
+    assert not [s for s in line_chart(early).layout.shapes if s.type == "line"]
+
+
+def test_monthly_axis_marks_by_date():
+    df = pd.DataFrame(
+        {
+            "period": pd.to_datetime(["2022-05-01", "2022-06-01", "2022-07-01"]),
+            "partner_iso3": ["CHN"] * 3,
+            "partner": ["China"] * 3,
+            "value_usd": [1.0, 2.0, 3.0],
+        }
+    )
+    fig = line_chart(df, x="period")
+    lines = [s for s in fig.layout.shapes if s.type == "line"]
+    assert len(lines) == 1  # UFLPA only; the WRO is before the range
+
+
+def test_share_chart_uses_percent_axis():
+    df = SYNTHETIC.assign(share=SYNTHETIC.value_usd / 20)
+    fig = line_chart(df, y="share", percent=True)
+    assert fig.layout.yaxis.tickformat == ".0%"
+
+
+def test_group_change_chart_has_base_and_latest_bars():
+    df = pd.DataFrame(
+        {
+            "product_group_label": ["Cotton apparel", "Cotton apparel", "Fresh tomatoes"],
+            "sort_order": [2, 2, 5],
+            "year": [2020, 2025, 2025],
+            "value_usd": [5.0, 3.0, 1.0],
+        }
+    )
+    fig = charts.group_change_chart(
+        df, base_year=2020, latest_year=2025, title="t", subtitle="s", source="Source: synthetic"
+    )
+    assert [t.name for t in fig.data] == ["2020", "2025"]
+    assert list(fig.data[1].x) == [3.0, 1.0]
+    assert fig.data[1].marker.color == theme.CHINA_COLOUR
+
+
+def test_empty_frame_gives_an_empty_but_valid_figure():
+    fig = line_chart(SYNTHETIC.iloc[0:0])
+    assert len(fig.data) == 0
+    assert fig.to_json()

@@ -1,0 +1,128 @@
+"""AppTest of the Overview, Cotton and textiles, and Tomatoes pages on the shipped data."""
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.plotly_json import points
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+
+
+def open_page(page: str | None = None, params: dict | None = None) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=30)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(page)
+        at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def figures(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def traces(fig: dict) -> dict[str, dict]:
+    return {t["name"]: t for t in fig["data"]}
+
+
+def test_overview_headlines_match_the_group_mart(app_env, warehouse):
+    at = open_page()
+    expected = warehouse.execute(
+        """
+        select sum(value_usd) from mart_us_imports_by_year_partner_group
+        where source = 'comtrade' and partner_iso3 = 'CHN' and year = 2020
+          and product_group in ('cotton_fibre_yarn_fabric', 'cotton_apparel', 'cotton_made_ups')
+        """
+    ).fetchone()[0]
+    cotton = next(m for m in at.metric if m.label.startswith("Cotton products"))
+    assert f"{expected / 1e9:,.2f} bn" in cotton.proto.delta
+    quotes = " ".join(m.value for m in at.markdown)
+    assert "detain cotton products and tomato products" in quotes  # CBP release, WRO-05
+    assert "WRO-01" in quotes
+    figs = figures(at)
+    assert len(figs) == 2
+    assert [t["name"] for t in figs[0]["data"]] == ["2020", "2025"]
+    links = [p.proto.label for p in at.get("page_link")]
+    assert "Cotton and textiles" in links and "Data and methods" in links
+
+
+def test_cotton_page_group_chart_is_the_mart(app_env, warehouse):
+    at = open_page("pages/cotton_and_textiles.py")
+    group_fig = figures(at)[0]
+    assert "cotton apparel" in group_fig["layout"]["title"]["text"]
+    china = traces(group_fig)["China"]
+    expected = dict(
+        warehouse.execute(
+            """
+            select year, value_usd from mart_us_imports_by_year_partner_group
+            where source = 'comtrade' and partner_iso3 = 'CHN' and product_group = 'cotton_apparel'
+            """
+        ).fetchall()
+    )
+    assert points(china) == pytest.approx(expected)
+    source = [a for a in group_fig["layout"]["annotations"] if a.get("name") == "source"]
+    assert "UN Comtrade" in source[0]["text"] and "CIF" in source[0]["text"]
+    assert len(figures(at)) >= 4  # group, HS drill-down, share (annual, monthly), monthly
+
+
+def test_choosing_another_group_changes_the_chart(app_env):
+    at = open_page("pages/cotton_and_textiles.py")
+    before = figures(at)[0]["layout"]["title"]["text"]
+    at.selectbox(key="cotton_group").set_value("cotton_made_ups").run()
+    assert not at.exception
+    after = figures(at)[0]["layout"]["title"]["text"]
+    assert before != after and "made-ups" in after
+
+
+def test_drilling_down_to_hs6_gives_quantities(app_env, warehouse):
+    at = open_page("pages/cotton_and_textiles.py")
+    at.selectbox(key="cotton_hs4").set_value("6109").run()
+    at.selectbox(key="cotton_hs6").set_value("610910").run()
+    at.radio(key="measure").set_value("quantity").run()
+    assert not at.exception
+    fig = next(f for f in figures(at) if "HS 610910" in f["layout"]["title"]["text"])
+    china = traces(fig)["China"]
+    expected = warehouse.execute(
+        """
+        select quantity from mart_us_imports_by_year_partner_hs
+        where source = 'comtrade' and partner_iso3 = 'CHN' and hs_code = '610910' and year = 2019
+        """
+    ).fetchone()[0]
+    assert points(china)[2019] == pytest.approx(expected)
+    assert fig["layout"]["yaxis"]["title"]["text"] in ("u", "kg")
+
+
+def test_no_partner_shows_a_plain_message(app_env):
+    at = open_page("pages/cotton_and_textiles.py")
+    at.multiselect(key="partners").set_value([]).run()
+    assert not at.exception
+    assert any("Choose at least one partner" in i.value for i in at.info)
+
+
+def test_tampered_link_falls_back_with_a_visible_note(app_env):
+    at = open_page(
+        "pages/cotton_and_textiles.py",
+        params={"partners": "XXX", "years": "1800", "nonsense": "1"},
+    )
+    assert any("could not be used" in w.value for w in at.warning)
+    assert figures(at)  # defaults still draw
+
+
+def test_tomato_page_shows_missing_world_total_plainly(app_env):
+    at = open_page("pages/tomatoes.py")
+    assert any("no US imports-from-world total" in i.value for i in at.info)
+    titles = [f["layout"]["title"]["text"] for f in figures(at)]
+    assert any("tomato paste" in t.lower() for t in titles)
+
+
+def test_summaries_are_computed_from_the_data(app_env):
+    at = open_page("pages/cotton_and_textiles.py")
+    captions = " ".join(c.value for c in at.caption)
+    assert "Cotton apparel: China fell from" in captions
