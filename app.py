@@ -1,30 +1,25 @@
 """WRO Trade Monitor: entry point and Overview page.
 
-Run with `make run` (or `streamlit run app.py`). The pages are registered here
-with st.navigation; the Overview is the default page.
+Run with `make run` (or `streamlit run app.py`). The other pages live in pages/;
+dashboard.components.page_nav draws the navigation with their titles.
 """
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import charts, queries, text
-from dashboard.components import chart_block, require_warehouse, source_line
+from dashboard.components import PAGES, chart_block, page_nav, require_warehouse, source_line
 
 LAST_PRE_WRO_YEAR = 2020  # the WRO took effect on 13 January 2021
 COTTON_GROUPS = ("cotton_fibre_yarn_fabric", "cotton_apparel", "cotton_made_ups")
 TOMATO_GROUPS = ("fresh_tomatoes", "tomato_paste_preserved", "tomato_sauces")
-PAGES = {
-    "pages/cotton_and_textiles.py": "Cotton and textiles",
-    "pages/tomatoes.py": "Tomatoes",
-    "pages/tomato_paste_world_trade.py": "Tomato paste world trade",
-    "pages/data_and_methods.py": "Data and methods",
-}
 
 
 def quote(figure) -> None:
     """A cited reference figure: visibly a quotation, not a statistical series."""
+    words = figure.quote.strip().strip('"').strip()
     st.markdown(
-        f"> “{figure.quote}”  \n> — *{figure.source_name}*, {figure.publication_date} "
+        f"> “{words}”  \n> — *{figure.source_name}*, {figure.publication_date} "
         f"([link]({figure.url})) · reference figure `{figure.figure_id}`"
     )
 
@@ -112,7 +107,7 @@ def overview() -> None:
     chart_block(fig, ev, chart_id="timeline", summary=summary + ".")
 
     st.subheader("Explore")
-    for path, title in PAGES.items():
+    for path, title in list(PAGES.items())[1:]:
         st.page_link(path, label=title)
 
 
@@ -124,9 +119,5 @@ def china_totals(latest: int) -> pd.DataFrame:
     )
 
 
-st.set_page_config(page_title="WRO Trade Monitor", page_icon="🧵", layout="wide")
-navigation = st.navigation(
-    [st.Page(overview, title="Overview", default=True)]
-    + [st.Page(path, title=title) for path, title in PAGES.items()]
-)
-navigation.run()
+page_nav()
+overview()

@@ -7,6 +7,14 @@ import streamlit as st
 from dashboard import queries
 from dashboard.db import WarehouseMissing
 
+PAGES = {
+    "app.py": "Overview",
+    "pages/cotton_and_textiles.py": "Cotton and textiles",
+    "pages/tomatoes.py": "Tomatoes",
+    "pages/tomato_paste_world_trade.py": "Tomato paste world trade",
+    "pages/data_and_methods.py": "Data and methods",
+}
+
 BASIS_WORDS = {
     "CIF": "CIF value (incl. freight and insurance)",
     "customs": "customs value (excl. freight and insurance)",
@@ -30,6 +38,18 @@ def source_line(datasets) -> str:
         parts.append(f"{agency}{basis_text}; {row.upstream_vintage}")
     unique = list(dict.fromkeys(parts))
     return "Source: " + " | ".join(unique)
+
+
+def page_nav() -> None:
+    """Page setup and the sidebar navigation, with readable page titles (hidden when embedded)."""
+    st.set_page_config(page_title="WRO Trade Monitor", page_icon="🧵", layout="wide")
+    if embed_target() is not None:
+        return
+    with st.sidebar:
+        st.markdown("**WRO Trade Monitor**")
+        for path, title in PAGES.items():
+            st.page_link(path, label=title)
+        st.divider()
 
 
 def embed_target() -> str | None:

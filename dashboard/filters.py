@@ -2,7 +2,8 @@
 
 Every filter is bound to the URL (so a link reopens the same view) and persists
 for the session (so a choice carries across pages). Widgets share keys across
-pages on purpose: the key is the URL parameter name.
+pages on purpose: the key is the URL parameter name. Streamlit writes an option's
+displayed label into the URL (`?partners=China`), so links are validated by label.
 """
 
 import streamlit as st
@@ -67,7 +68,8 @@ def partners(options: dict[str, str]) -> list[str]:
 
 
 def valid_partners(options: dict[str, str]):
-    return lambda values: all(v in options for v in values)
+    labels = set(options.values())
+    return lambda values: all(v in labels for v in values)
 
 
 def year_range(first: int, last: int) -> tuple[int, int]:
@@ -97,8 +99,9 @@ def measure() -> str:
     )
 
 
-def valid_choice(options):
-    allowed = set(options)
+def valid_choice(labels):
+    """Exactly one value, one of the displayed labels."""
+    allowed = set(labels)
     return lambda values: len(values) == 1 and values[0] in allowed
 
 

@@ -27,8 +27,8 @@ def sidebar(family: str) -> dict:
         {
             "partners": filters.valid_partners(options),
             "years": filters.valid_years(first, last),
-            "measure": filters.valid_choice(filters.MEASURES),
-            f"{family}_group": filters.valid_choice(groups["product_group"]),
+            "measure": filters.valid_choice(filters.MEASURES.values()),
+            f"{family}_group": filters.valid_choice(groups["label"]),
             f"{family}_chapter": lambda v: len(v) == 1,
             f"{family}_hs4": lambda v: len(v) == 1,
             f"{family}_hs6": lambda v: len(v) == 1,

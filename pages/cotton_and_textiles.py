@@ -3,8 +3,9 @@
 import streamlit as st
 
 from dashboard import product_views as views
-from dashboard.components import require_warehouse
+from dashboard.components import page_nav, require_warehouse
 
+page_nav()
 st.title("Cotton and textiles")
 st.caption(
     "US imports of cotton and textile products (HS chapters 50-63) by partner. Annual series "

@@ -3,8 +3,9 @@
 import streamlit as st
 
 from dashboard import product_views as views
-from dashboard.components import require_warehouse
+from dashboard.components import page_nav, require_warehouse
 
+page_nav()
 st.title("Tomatoes")
 st.caption(
     "US imports of fresh tomatoes (HS 0702), paste and preserved tomatoes (2002), tomato "

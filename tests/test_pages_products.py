@@ -115,6 +115,17 @@ def test_tampered_link_falls_back_with_a_visible_note(app_env):
     assert figures(at)  # defaults still draw
 
 
+def test_a_valid_link_restores_the_view_without_a_note(app_env):
+    at = open_page(
+        "pages/cotton_and_textiles.py",
+        params={"cotton_group": "Cotton made-ups (home textiles)", "partners": "China"},
+    )
+    assert not at.warning
+    fig = figures(at)[0]
+    assert "made-ups" in fig["layout"]["title"]["text"]
+    assert [t["name"] for t in fig["data"]] == ["China"]
+
+
 def test_tomato_page_shows_missing_world_total_plainly(app_env):
     at = open_page("pages/tomatoes.py")
     assert any("no US imports-from-world total" in i.value for i in at.info)

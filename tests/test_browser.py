@@ -1,0 +1,94 @@
+"""The running app in a real headless Chromium: every page, a filter, a page switch,
+a permalink; a screenshot of each page is saved under artifacts/screenshots/."""
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, running_app, screenshot, wait_for_charts
+
+pytestmark = pytest.mark.browser
+
+PAGES = {
+    "overview": "",
+    "cotton": "cotton_and_textiles",
+    "tomatoes": "tomatoes",
+    "paste": "tomato_paste_world_trade",
+    "data": "data_and_methods",
+}
+
+
+@pytest.fixture(scope="module")
+def app_url(warehouse_path):
+    with running_app(warehouse_path) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1800})
+    pg = context.new_page()
+    errors = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield pg
+    context.close()
+    assert not errors, errors
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_renders_with_charts_and_no_exception(app_url, page, name):
+    page.goto(f"{app_url}/{PAGES[name]}")
+    if name == "data":
+        page.wait_for_selector('[data-testid="stDataFrame"]', timeout=45_000)
+    else:
+        wait_for_charts(page)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    screenshot(page, name)
+
+
+def test_filter_change_redraws_and_carries_to_the_next_page(app_url, page):
+    page.goto(f"{app_url}/cotton_and_textiles")
+    wait_for_charts(page, 2)
+    first_chart = page.locator('[data-testid="stPlotlyChart"]').first
+    expect(first_chart).to_contain_text("Mexico")
+    # Remove Mexico from the partners multiselect in the sidebar.
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    sidebar.get_by_role("button", name="Remove Mexico").first.click()
+    page.wait_for_url("**partners=*", timeout=20_000)
+    wait_for_charts(page, 2)
+    expect(first_chart).not_to_contain_text("Mexico", timeout=20_000)
+    assert "partners=" in page.url
+    # Switch page in the sidebar navigation: the choice carries over.
+    sidebar.get_by_role("link", name="Tomatoes").click()
+    page.wait_for_url("**/tomatoes**", timeout=20_000)
+    wait_for_charts(page)
+    assert "partners=" in page.url
+    tags = sidebar.locator('[data-baseweb="tag"]').all_inner_texts()
+    assert not any("Mexico" in t for t in tags)
+    screenshot(page, "tomatoes_after_filter")
+
+
+def test_permalink_reopens_the_same_view(app_url, page):
+    # Streamlit writes the option's label into the URL.
+    link = "cotton_group=Cotton+made-ups+%28home+textiles%29&partners=China&years=2018&years=2023"
+    page.goto(f"{app_url}/cotton_and_textiles?{link}")
+    wait_for_charts(page)
+    assert page.get_by_text("could not be used").count() == 0
+    first_chart = page.locator('[data-testid="stPlotlyChart"]').first
+    expect(first_chart).to_contain_text("made-ups", timeout=20_000)
+    expect(first_chart).not_to_contain_text("Vietnam")
+    expect(first_chart).to_contain_text("2018-2023")
+
+
+def test_tampered_link_shows_a_note_not_an_exception(app_url, page):
+    page.goto(f"{app_url}/cotton_and_textiles?partners=%3Cscript%3E&years=abc")
+    wait_for_charts(page)
+    expect(page.get_by_text("could not be used").first).to_be_visible()
+    assert page.locator('[data-testid="stException"]').count() == 0
