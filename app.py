@@ -17,9 +17,9 @@ TOMATO_GROUPS = ("fresh_tomatoes", "tomato_paste_preserved", "tomato_sauces")
 
 def quote(figure) -> None:
     """A cited reference figure: visibly a quotation, not a statistical series."""
-    words = figure.quote.strip().strip('"').strip()
+    # Verbatim, as transcribed (some quotes carry their own quotation marks).
     st.markdown(
-        f"> “{words}”  \n> — *{figure.source_name}*, {figure.publication_date} "
+        f"> {figure.quote}  \n> — *{figure.source_name}*, {figure.publication_date} "
         f"([link]({figure.url})) · reference figure `{figure.figure_id}`"
     )
 
