@@ -8,7 +8,17 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, queries, text
-from dashboard.components import PAGES, chart_block, page_nav, require_warehouse, source_line
+from dashboard.components import (
+    PAGES,
+    chart_block,
+    is_embedded,
+    page_header,
+    page_nav,
+    require_warehouse,
+    section,
+    share_link,
+    source_line,
+)
 
 LAST_PRE_WRO_YEAR = 2020  # the WRO took effect on 13 January 2021
 COTTON_GROUPS = ("cotton_fibre_yarn_fabric", "cotton_apparel", "cotton_made_ups")
@@ -24,6 +34,34 @@ def quote(figure) -> None:
     )
 
 
+def headlines(totals, latest: int, source: str, by_id: dict) -> None:
+    cols = st.columns(2)
+    with cols[0]:
+        headline("Cotton products", totals, COTTON_GROUPS, LAST_PRE_WRO_YEAR, latest)
+    with cols[1]:
+        headline("Tomato products", totals, TOMATO_GROUPS, LAST_PRE_WRO_YEAR, latest)
+    st.caption(
+        "Cotton products: cotton fibre, yarn and fabric, cotton apparel and cotton made-ups; "
+        "tomato products: fresh, paste and preserved, sauces (vegetable seeds, a proxy for "
+        f"tomato seeds, are in the chart below). {source}. UN Comtrade values are CIF; CBP's "
+        "own estimate below has no published product definition, so the two are not directly "
+        "comparable."
+    )
+    if "WRO-01" in by_id:
+        quote(by_id["WRO-01"])
+
+
+def wro_scope(by_id: dict) -> None:
+    st.markdown(
+        "US Customs and Border Protection (CBP) detains, at every US port, cotton and tomato "
+        "products from Xinjiang, including goods made with them in third countries. In CBP's "
+        "words, as quoted by the press:"
+    )
+    for fid in ("WRO-05", "WRO-06", "WRO-07"):
+        if fid in by_id:
+            quote(by_id[fid])
+
+
 def headline(label: str, totals, groups, base: int, latest: int) -> None:
     part = totals[totals["product_group"].isin(groups)]
     before = part.loc[part["year"] == base, "value_usd"].sum(min_count=1)
@@ -37,45 +75,28 @@ def headline(label: str, totals, groups, base: int, latest: int) -> None:
 
 
 def overview() -> None:
-    st.title("WRO Trade Monitor")
-    st.caption(
+    page_header(
+        "WRO Trade Monitor",
         "What the US Withhold Release Order of 13 January 2021 on cotton and tomato products "
-        "from China's Xinjiang region did, and may still do, to trade."
+        "from China's Xinjiang region did, and may still do, to trade.",
     )
     if not require_warehouse():
         return
 
     refs = queries.ref_figures(("WRO-05", "WRO-06", "WRO-07", "WRO-01", "WRO-04", "TOM-03"))
     by_id = {r.figure_id: r for r in refs.itertuples()}
-    st.subheader("What the WRO is")
-    st.markdown(
-        "US Customs and Border Protection (CBP) detains, at every US port, cotton and tomato "
-        "products from Xinjiang, including goods made with them in third countries. In CBP's "
-        "words, as quoted by the press:"
-    )
-    for fid in ("WRO-05", "WRO-06", "WRO-07"):
-        if fid in by_id:
-            quote(by_id[fid])
+    embedded = is_embedded()
+    section("What the WRO is")
+    if not embedded:
+        wro_scope(by_id)
 
     bounds = queries.year_bounds("comtrade").iloc[0]
     latest = int(bounds["last_year"])
     totals = china_totals(latest)
-    st.subheader(f"US imports from China: {LAST_PRE_WRO_YEAR} against {latest}")
-    cols = st.columns(2)
-    with cols[0]:
-        headline("Cotton products", totals, COTTON_GROUPS, LAST_PRE_WRO_YEAR, latest)
-    with cols[1]:
-        headline("Tomato products", totals, TOMATO_GROUPS, LAST_PRE_WRO_YEAR, latest)
+    section(f"US imports from China: {LAST_PRE_WRO_YEAR} against {latest}")
     source = source_line(totals["datasets"])
-    st.caption(
-        "Cotton products: cotton fibre, yarn and fabric, cotton apparel and cotton made-ups; "
-        "tomato products: fresh, paste and preserved, sauces (vegetable seeds, a proxy for "
-        f"tomato seeds, are in the chart below). {source}. UN Comtrade values are CIF; CBP's "
-        "own estimate below has no published product definition, so the two are not directly "
-        "comparable."
-    )
-    if "WRO-01" in by_id:
-        quote(by_id["WRO-01"])
+    if not embedded:
+        headlines(totals, latest, source, by_id)
 
     fig = charts.group_change_chart(
         totals,
@@ -96,7 +117,7 @@ def overview() -> None:
     )
     chart_block(fig, totals, chart_id="groups", summary=summary + ".", table=table)
 
-    st.subheader("Timeline")
+    section("Timeline")
     ev = queries.events()
     fig = charts.events_timeline_chart(
         ev,
@@ -106,9 +127,11 @@ def overview() -> None:
     summary = "; ".join(f"{r.event_date:%d %b %Y}: {r.label}" for r in ev.itertuples())
     chart_block(fig, ev, chart_id="timeline", summary=summary + ".")
 
-    st.subheader("Explore")
-    for path, title in list(PAGES.items())[1:]:
-        st.page_link(path, label=title)
+    if not embedded:
+        st.subheader("Explore")
+        for path, title in list(PAGES.items())[1:]:
+            st.page_link(path, label=title)
+        share_link()
 
 
 def china_totals(latest: int) -> pd.DataFrame:

@@ -26,7 +26,7 @@ def _base_figure(title: str, subtitle: str, source: str) -> go.Figure:
     fig.update_layout(template=theme.TEMPLATE_NAME, title=dict(text=text))
     fig.add_annotation(
         name=SOURCE_ANNOTATION,
-        text=source,
+        text=source.replace(" | ", "<br>"),
         xref="paper",
         yref="paper",
         x=0,
@@ -53,7 +53,7 @@ def _mark_events(fig: go.Figure, events: pd.DataFrame, *, axis: str, x_range) ->
         fig.add_vline(x=x, line=dict(color="#444444", width=1, dash="dash"))
         fig.add_annotation(
             x=x,
-            y=1.0 - 0.07 * (i % 2),
+            y=1.0 - 0.065 * (i % 4),
             xref="x",
             yref="paper",
             text=ev.label,
@@ -111,7 +111,11 @@ def series_over_time_chart(
             x_range = (lo - pd.Timedelta(days=15), hi + pd.Timedelta(days=15))
             fig.update_xaxes(title_text="Month")
         _mark_events(fig, events, axis=axis, x_range=x_range)
-    fig.update_yaxes(title_text=y_title, tickformat=".0%" if percent else "~s", rangemode="tozero")
+    if percent:
+        fig.update_yaxes(tickformat=".0%")
+    else:  # 12B, not 12G, for billions
+        fig.update_yaxes(exponentformat="B")
+    fig.update_yaxes(title_text=y_title, rangemode="tozero")
     return fig
 
 
@@ -134,7 +138,7 @@ def group_change_chart(
         )
     fig.update_layout(barmode="group")
     fig.update_yaxes(autorange="reversed", title_text="")
-    fig.update_xaxes(title_text="US imports from China, USD (CIF)", tickformat="~s")
+    fig.update_xaxes(title_text="US imports from China, USD (CIF)", exponentformat="B")
     return fig
 
 
@@ -168,4 +172,46 @@ def events_timeline_chart(events: pd.DataFrame, *, title: str, source: str) -> g
     fig.update_yaxes(visible=False, range=[-2, 2])
     fig.update_xaxes(title_text="", showgrid=False)
     fig.update_layout(height=300, margin=dict(t=60, b=90))
+    return fig
+
+
+def ranking_bar_chart(
+    df: pd.DataFrame,
+    *,
+    key: str,
+    label: str,
+    value: str,
+    title: str,
+    subtitle: str,
+    x_title: str,
+    source: str,
+    text: str | None = None,
+    highlight: str = "CHN",
+    percent: bool = False,
+    value_format: str = ",.3s",
+) -> go.Figure:
+    """Horizontal bars, biggest on top: China (or `highlight`) in its colour, the rest grey.
+    `text` names an optional column of ready-made labels drawn beside each bar."""
+    fig = _base_figure(title, subtitle, source)
+    part = df.dropna(subset=[value]).sort_values(value, ascending=False)
+    colours = [theme.CHINA_COLOUR if str(k) == highlight else theme.OTHER_COLOUR for k in part[key]]
+    fig.add_trace(
+        go.Bar(
+            x=part[value],
+            y=part[label],
+            orientation="h",
+            name=x_title,
+            marker_color=colours,
+            meta=[str(k) for k in part[key]],
+            text=part[text] if text else None,
+            textposition="outside" if text else None,
+            cliponaxis=False,
+            hovertemplate="%{y}: %{x:" + (".1%" if percent else value_format) + "}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed", title_text="", type="category")
+    fig.update_xaxes(title_text=x_title, tickformat=".0%" if percent else "~s", rangemode="tozero")
+    if text and not part.empty:
+        fig.update_xaxes(range=[0, float(part[value].max()) * 1.2])  # room for the labels
+    fig.update_layout(showlegend=False, height=max(380, 170 + 30 * len(part)))
     return fig

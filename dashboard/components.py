@@ -1,11 +1,14 @@
 """Page building blocks shared by every page: the chart block (chart, summary,
 table, downloads), source lines, the missing-database message and the embed view."""
 
+from urllib.parse import urlencode
+
 import pandas as pd
 import streamlit as st
 
-from dashboard import queries
+from dashboard import filters, queries
 from dashboard.db import WarehouseMissing
+from dashboard.embed import is_embedded, target_chart
 
 PAGES = {
     "app.py": "Overview",
@@ -14,6 +17,9 @@ PAGES = {
     "pages/tomato_paste_world_trade.py": "Tomato paste world trade",
     "pages/data_and_methods.py": "Data and methods",
 }
+
+# Chart ids usable in the embed view (?embed=true&chart=<id>).
+EMBED_IDS = ("groups", "timeline", "group", "hs", "share_year", "share_month", "monthly")
 
 BASIS_WORDS = {
     "CIF": "CIF value (incl. freight and insurance)",
@@ -43,7 +49,8 @@ def source_line(datasets) -> str:
 def page_nav() -> None:
     """Page setup and the sidebar navigation, with readable page titles (hidden when embedded)."""
     st.set_page_config(page_title="WRO Trade Monitor", page_icon="🧵", layout="wide")
-    if embed_target() is not None:
+    filters.start_page()
+    if target_chart() is not None:
         return
     with st.sidebar:
         st.markdown("**WRO Trade Monitor**")
@@ -52,16 +59,37 @@ def page_nav() -> None:
         st.divider()
 
 
-def embed_target() -> str | None:
-    """The chart id to show alone when the page is opened with ?embed=true&chart=<id>."""
-    if str(st.query_params.get("embed", "")).lower() != "true":
-        return None
-    return st.query_params.get("chart", "") or ""
+def page_header(title: str, caption: str) -> None:
+    """Page title and intro; left out of the embed view, which shows a chart alone."""
+    if not is_embedded():
+        st.title(title)
+        st.caption(caption)
+
+
+def section(title: str) -> None:
+    if not is_embedded():
+        st.subheader(title)
+
+
+def share_link() -> None:
+    """The permalink of the current view: every filter is in the URL."""
+    if is_embedded():
+        return
+    base = str(st.context.url or "").split("?")[0]
+    pairs = filters.link_params()
+    link = base + ("?" + urlencode(pairs) if pairs else "")
+    with st.sidebar:
+        st.markdown("**Link to this view**")
+        st.code(link, language=None, wrap_lines=True)
+        st.caption(
+            "Opens this page with the same filters. Add `embed=true&chart=<id>` to show one "
+            "chart alone, e.g. for an iframe (ids: " + ", ".join(EMBED_IDS) + ")."
+        )
 
 
 def chart_block(fig, df: pd.DataFrame, *, chart_id: str, summary: str, table: pd.DataFrame = None):
     """Render one chart with its text alternative (summary + table)."""
-    target = embed_target()
+    target = target_chart()
     if target is not None and target not in ("", chart_id):
         return
     st.plotly_chart(fig, key=f"chart_{chart_id}", config={"displaylogo": False})

@@ -8,6 +8,8 @@ displayed label into the URL (`?partners=China`), so links are validated by labe
 
 import streamlit as st
 
+from dashboard.embed import is_embedded
+
 DEFAULT_PARTNERS = ["CHN", "VNM", "MEX", "WLD"]
 MEASURES = {
     "value": "Value (USD)",
@@ -18,6 +20,23 @@ MEASURES = {
 PASS_THROUGH_PARAMS = {"embed", "embed_options", "chart"}
 
 BOUND = {"bind": "query-params", "persist_state": "session"}
+LINK_STATE = "_link_params"
+
+
+def start_page() -> None:
+    """Forget the previous page's link parameters (called once at the top of each page)."""
+    st.session_state[LINK_STATE] = {}
+
+
+def remember(key: str, labels: list[str]) -> None:
+    """Record a filter as it appears in the URL, for the 'link to this view' box."""
+    st.session_state.setdefault(LINK_STATE, {})[key] = [str(v) for v in labels]
+
+
+def link_params() -> list[tuple[str, str]]:
+    """The current view's URL parameters, as Streamlit would write them."""
+    state = st.session_state.get(LINK_STATE, {})
+    return [(k, v) for k, values in state.items() for v in values]
 
 
 def check_link_params(valid: dict) -> None:
@@ -55,7 +74,7 @@ def check_link_params(valid: dict) -> None:
 def partners(options: dict[str, str]) -> list[str]:
     """Partner countries to compare; `options` maps ISO3 -> name."""
     default = [p for p in DEFAULT_PARTNERS if p in options]
-    return st.sidebar.multiselect(
+    chosen = st.sidebar.multiselect(
         "Partners",
         list(options),
         default=default,
@@ -65,6 +84,8 @@ def partners(options: dict[str, str]) -> list[str]:
         "where the source has one.",
         **BOUND,
     )
+    remember("partners", [options.get(p, p) for p in chosen])
+    return chosen
 
 
 def valid_partners(options: dict[str, str]):
@@ -76,6 +97,7 @@ def year_range(first: int, last: int) -> tuple[int, int]:
     lo, hi = st.sidebar.slider(
         "Years", min_value=first, max_value=last, value=(first, last), key="years", **BOUND
     )
+    remember("years", [lo, hi])
     return int(lo), int(hi)
 
 
@@ -88,7 +110,7 @@ def valid_years(first: int, last: int):
 
 
 def measure() -> str:
-    return st.sidebar.radio(
+    chosen = st.sidebar.radio(
         "Measure",
         list(MEASURES),
         format_func=MEASURES.get,
@@ -97,6 +119,8 @@ def measure() -> str:
         "differ by line.",
         **BOUND,
     )
+    remember("measure", [MEASURES[chosen]])
+    return chosen
 
 
 def valid_choice(labels):
@@ -115,9 +139,12 @@ def choose(
     help: str | None = None,
 ):
     """A select box over `options` (code -> label), bound to the URL under `key`."""
-    where = st.sidebar if sidebar else st
+    # The embed view shows a chart alone: its selectors go to the (hidden) sidebar.
+    where = st.sidebar if sidebar or is_embedded() else st
     codes = list(options)
     index = codes.index(default) if default in options else 0
-    return where.selectbox(
+    chosen = where.selectbox(
         label, codes, index=index, format_func=options.get, key=key, help=help, **BOUND
     )
+    remember(key, [options[chosen]])
+    return chosen

@@ -82,3 +82,9 @@ def screenshot(page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def selected_partners(page) -> list[str]:
+    """The partners shown as selected tags in the sidebar multiselect."""
+    tags = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"] span[data-tag]')
+    return [tags.nth(i).get_attribute("aria-label") for i in range(tags.count())]

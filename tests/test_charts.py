@@ -63,6 +63,7 @@ def test_title_units_source_and_template_are_set():
     assert fig.layout.yaxis.title.text == "USD, CIF value"
     sources = [a for a in fig.layout.annotations if a.name == charts.SOURCE_ANNOTATION]
     assert len(sources) == 1 and sources[0].text == "Source: synthetic test data"
+    assert fig.layout.yaxis.exponentformat == "B"  # $12B, not 12G
     assert fig.layout.template.layout.font.family == theme.FONT_FAMILY
 
 

@@ -137,3 +137,11 @@ def test_summaries_are_computed_from_the_data(app_env):
     at = open_page("pages/cotton_and_textiles.py")
     captions = " ".join(c.value for c in at.caption)
     assert "Cotton apparel: China fell from" in captions
+
+
+def test_embed_view_shows_only_the_chosen_chart(app_env):
+    at = open_page("pages/cotton_and_textiles.py", params={"embed": "true", "chart": "share_year"})
+    figs = figures(at)
+    assert len(figs) == 1
+    assert "China's share" in figs[0]["layout"]["title"]["text"]
+    assert not at.title  # no page title, only the chart and its summary
