@@ -5,6 +5,7 @@ with
 press as (select * from raw_press_official),
 paste as (select * from raw_tomato_paste_trade_transcribed),
 processing as (select * from raw_processing_tomato_transcribed),
+published as (select * from raw_published_estimates_transcribed),
 
 final as (
     select
@@ -23,6 +24,11 @@ final as (
         value, unit, year, geography, status, source_name, url, publication_date, quote,
         notes
     from processing
+    union all
+    select
+        figure_id, 'published_estimates_transcribed', topic, metric, value, unit, period,
+        geography, null, source_name, url, publication_date, quote, notes
+    from published
 )
 
 select * from final order by figure_id
