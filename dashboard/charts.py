@@ -18,13 +18,15 @@ def _year_fraction(d: date) -> float:
     return d.year + (d.timetuple().tm_yday - 1) / 365.0
 
 
-def _base_figure(title: str, subtitle: str, source: str) -> go.Figure:
-    fig = go.Figure()
+def _title_text(title: str, subtitle: str) -> str:
     text = f"<b>{title}</b>"
     if subtitle:
         text += f"<br><span style='font-size:13px;color:#555555'>{subtitle}</span>"
-    fig.update_layout(template=theme.TEMPLATE_NAME, title=dict(text=text))
-    fig.add_annotation(
+    return text
+
+
+def _source_annotation(source: str) -> dict:
+    return dict(
         name=SOURCE_ANNOTATION,
         text=source.replace(" | ", "<br>"),
         xref="paper",
@@ -37,31 +39,52 @@ def _base_figure(title: str, subtitle: str, source: str) -> go.Figure:
         align="left",
         font=dict(size=11, color="#555555"),
     )
-    return fig
 
 
-def _mark_events(fig: go.Figure, events: pd.DataFrame, *, axis: str, x_range) -> None:
-    """Dashed vertical lines for the WRO, UFLPA and related events inside the range."""
+def _base_figure(title: str, subtitle: str, source: str) -> go.Figure:
+    return go.Figure(
+        layout=dict(
+            template=theme.TEMPLATE_NAME,
+            title=dict(text=_title_text(title, subtitle)),
+            annotations=[_source_annotation(source)],
+        )
+    )
+
+
+def _event_marks(events: pd.DataFrame | None, *, axis: str, x_range) -> tuple[list, list]:
+    """Dashed vertical lines and labels for the WRO, UFLPA and related events in range."""
+    shapes, labels = [], []
     if events is None or events.empty:
-        return
+        return shapes, labels
     lo, hi = x_range
     for i, ev in enumerate(events.itertuples()):
         when = pd.Timestamp(ev.event_date).date()
         x = _year_fraction(when) if axis == "year" else pd.Timestamp(when)
         if not (lo <= x <= hi):
             continue
-        fig.add_vline(x=x, line=dict(color="#444444", width=1, dash="dash"))
-        fig.add_annotation(
-            x=x,
-            y=1.0 - 0.065 * (i % 4),
-            xref="x",
-            yref="paper",
-            text=ev.label,
-            showarrow=False,
-            xanchor="left",
-            yanchor="top",
-            font=dict(size=11, color="#444444"),
-            bgcolor="rgba(255,255,255,0.7)",
+        shapes.append(
+            dict(
+                type="line", x0=x, x1=x, xref="x", y0=0, y1=1, yref="paper",
+                line=dict(color="#444444", width=1, dash="dash"),
+            )
+        )  # fmt: skip
+        labels.append(
+            dict(
+                x=x, y=1.0 - 0.065 * (i % 4), xref="x", yref="paper", text=ev.label,
+                showarrow=False, xanchor="left", yanchor="top",
+                font=dict(size=11, color="#444444"), bgcolor="rgba(255,255,255,0.7)",
+            )
+        )  # fmt: skip
+    return shapes, labels
+
+
+def _mark_events(fig: go.Figure, events: pd.DataFrame, *, axis: str, x_range) -> None:
+    """Add the event marks to an existing figure, in one layout update."""
+    shapes, labels = _event_marks(events, axis=axis, x_range=x_range)
+    if shapes:
+        fig.update_layout(
+            shapes=list(fig.layout.shapes) + shapes,
+            annotations=list(fig.layout.annotations) + labels,
         )
 
 
@@ -81,16 +104,21 @@ def series_over_time_chart(
     percent: bool = False,
     colours: dict[str, str] | None = None,
 ) -> go.Figure:
-    """One line per series (e.g. per partner), colours fixed per partner code."""
-    fig = _base_figure(title, subtitle, source)
+    """One line per series (e.g. per partner), colours fixed per partner code.
+
+    Built as one spec and validated once: plotly validates and copies the whole
+    figure on every add_trace/update call, which made pages slow.
+    """
+    traces = []
     for n, (key, part) in enumerate(df.groupby(series, sort=False)):
         colour = (colours or {}).get(str(key)) or theme.PARTNER_COLOURS.get(str(key))
         colour = colour or theme.OKABE_ITO[1 + n % (len(theme.OKABE_ITO) - 1)]
         part = part.sort_values(x)
-        fig.add_trace(
-            go.Scatter(
-                x=part[x],
-                y=part[y],
+        traces.append(
+            dict(
+                type="scatter",
+                x=part[x].tolist(),
+                y=part[y].tolist(),
                 name=str(part[series_label].iloc[0]),
                 mode="lines+markers",
                 line=dict(color=colour, width=2.5),
@@ -101,22 +129,29 @@ def series_over_time_chart(
                 + "}<extra>%{fullData.name}</extra>",
             )
         )
+    xaxis, shapes, labels = {}, [], []
     axis = "year" if x == "year" else "date"
     if not df.empty:
         if axis == "year":
             x_range = (float(df[x].min()) - 0.5, float(df[x].max()) + 0.5)
-            fig.update_xaxes(range=list(x_range), dtick=1, title_text="Year")
+            xaxis = dict(range=list(x_range), dtick=1, title=dict(text="Year"))
         else:
             lo, hi = pd.Timestamp(df[x].min()), pd.Timestamp(df[x].max())
             x_range = (lo - pd.Timedelta(days=15), hi + pd.Timedelta(days=15))
-            fig.update_xaxes(title_text="Month")
-        _mark_events(fig, events, axis=axis, x_range=x_range)
-    if percent:
-        fig.update_yaxes(tickformat=".0%")
-    else:  # 12B, not 12G, for billions
-        fig.update_yaxes(exponentformat="B")
-    fig.update_yaxes(title_text=y_title, rangemode="tozero")
-    return fig
+            xaxis = dict(title=dict(text="Month"))
+        shapes, labels = _event_marks(events, axis=axis, x_range=x_range)
+    # Percentages as 12%; money as 12B, not plotly's SI 12G.
+    yaxis = dict(title=dict(text=y_title), rangemode="tozero")
+    yaxis.update(tickformat=".0%" if percent else None, exponentformat=None if percent else "B")
+    layout = dict(
+        template=theme.TEMPLATE_NAME,
+        title=dict(text=_title_text(title, subtitle)),
+        annotations=[_source_annotation(source)] + labels,
+        shapes=shapes,
+        xaxis=xaxis,
+        yaxis={k: v for k, v in yaxis.items() if v is not None},
+    )
+    return go.Figure(dict(data=traces, layout=layout))
 
 
 def group_change_chart(

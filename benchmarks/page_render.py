@@ -1,0 +1,140 @@
+"""Cold and warm render time of every page (AppTest), on the shipped data and on a
+SYNTHETIC 10-million-row warehouse that this script builds itself.
+
+    python benchmarks/page_render.py [--rows 10000000] [--repeat 5]
+
+Targets (docs/benchmarks.md): warm render of every page at most 300 ms on the shipped
+data and at most 1 s at 10 million rows. This prints figures; it asserts nothing.
+"""
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import duckdb  # noqa: E402
+
+from etl.build import build, model_sql  # noqa: E402
+
+# Marts that read stg_trade_flows; rebuilt after the synthetic rows go in.
+TRADE_MARTS = (
+    "mart_us_imports_by_year_partner_hs",
+    "mart_us_imports_by_year_partner_group",
+    "mart_us_imports_by_month_partner_hs",
+    "mart_exports_by_year_reporter_partner_hs",
+)
+
+
+def pages() -> list[str]:
+    from dashboard.components import PAGES
+
+    return [p for p in PAGES if (ROOT / p).exists()]
+
+
+def synthetic_warehouse(path: Path, rows: int) -> int:
+    """The shipped warehouse plus `rows` SYNTHETIC annual US-import rows (random values,
+    made-up partner codes S0000...), with the trade marts rebuilt over them."""
+    build(db_path=path, log=lambda _m: None)
+    con = duckdb.connect(str(path))
+    hs6 = [r[0] for r in con.execute("select code from dim_hs where level = 6").fetchall()]
+    years = list(range(2015, 2026))
+    per_partner = len(hs6) * len(years)
+    partners = max(1, rows // per_partner)
+    con.execute(
+        """
+        insert into stg_trade_flows by name
+        select 'comtrade' as source, 'synthetic_benchmark' as dataset,
+               'USA' as reporter_iso3, 'S' || lpad(p::varchar, 4, '0') as partner_iso3,
+               'M' as flow, h.code as hs_code, 6 as hs_level, 'H5' as hs_revision,
+               'synthetic' as description, y as year, null::integer as month,
+               random() * 1e7 as value_usd, 'CIF' as value_basis,
+               random() * 1e5 as quantity, 'kg' as quantity_unit,
+               random() * 1e5 as net_weight_kg, 'SYNTHETIC benchmark rows' as vintage,
+               null::timestamp as fetched_at
+        from range($partners) as t(p)
+        cross join (select unnest($hs6) as code) as h
+        cross join (select unnest($years) as y) as yy
+        """,
+        {"partners": partners, "hs6": hs6, "years": years},
+    )
+    for mart in TRADE_MARTS:
+        con.execute(f"drop table {mart}")
+        con.execute(f"create table {mart} as {model_sql(mart)}")
+    count = con.execute(
+        "select count(*) from stg_trade_flows where dataset = 'synthetic_benchmark'"
+    ).fetchone()[0]
+    con.close()
+    return count
+
+
+def time_pages(db: Path, repeat: int) -> dict[str, tuple[float, float]]:
+    """Per page: (cold seconds, median warm seconds). Cold = first run, empty caches."""
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["TRADE_DB"] = str(db)
+    import streamlit as st
+
+    st.cache_data.clear()
+    results = {}
+    for page in pages():
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        started = time.perf_counter()
+        at.run()
+        if page != "app.py":
+            at.switch_page(page)
+            started = time.perf_counter()
+            at.run()
+        cold = time.perf_counter() - started
+        if at.exception:
+            raise SystemExit(f"{page} raised: {at.exception[0].message}")
+        warm = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            at.run()
+            warm.append(time.perf_counter() - started)
+        results[page] = (cold, statistics.median(warm))
+    return results
+
+
+def report(label: str, results: dict, target: float) -> None:
+    print(f"\n{label}")
+    print(f"  {'page':<40} {'cold s':>8} {'warm s':>8}  target warm <= {target:.2f} s")
+    for page, (cold, warm) in results.items():
+        verdict = "ok" if warm <= target else "MISSES TARGET"
+        print(f"  {page:<40} {cold:>8.3f} {warm:>8.3f}  {verdict}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=10_000_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    import logging
+
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    print(
+        f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"duckdb {duckdb.__version__}"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        shipped = Path(tmp) / "shipped.duckdb"
+        build(db_path=shipped, log=lambda _m: None)
+        report("Shipped data", time_pages(shipped, args.repeat), 0.300)
+
+        synthetic = Path(tmp) / "synthetic.duckdb"
+        started = time.perf_counter()
+        n = synthetic_warehouse(synthetic, args.rows)
+        print(f"\nBuilt SYNTHETIC warehouse: {n:,} synthetic rows in "
+              f"{time.perf_counter() - started:.1f} s")  # fmt: skip
+        report(f"SYNTHETIC {n:,}-row warehouse", time_pages(synthetic, args.repeat), 1.0)
+
+
+if __name__ == "__main__":
+    main()
