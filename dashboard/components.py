@@ -1,12 +1,14 @@
 """Page building blocks shared by every page: the chart block (chart, summary,
 table, downloads), source lines, the missing-database message and the embed view."""
 
+import functools
+import re
 from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
 
-from dashboard import filters, queries
+from dashboard import charts, export, filters, queries
 from dashboard.db import WarehouseMissing
 from dashboard.embed import is_embedded, target_chart
 
@@ -71,13 +73,18 @@ def section(title: str) -> None:
         st.subheader(title)
 
 
+def current_link() -> str:
+    """The permalink of the current view, as far as the page has drawn its filters."""
+    base = str(st.context.url or "").split("?")[0]
+    pairs = filters.link_params()
+    return base + ("?" + urlencode(pairs) if pairs else "")
+
+
 def share_link() -> None:
     """The permalink of the current view: every filter is in the URL."""
     if is_embedded():
         return
-    base = str(st.context.url or "").split("?")[0]
-    pairs = filters.link_params()
-    link = base + ("?" + urlencode(pairs) if pairs else "")
+    link = current_link()
     with st.sidebar:
         st.markdown("**Link to this view**")
         st.code(link, language=None, wrap_lines=True)
@@ -87,8 +94,47 @@ def share_link() -> None:
         )
 
 
+def _plain(html: str) -> str:
+    return re.sub(r"<[^>]+>", " ", html or "").replace("  ", " ").strip()
+
+
+def export_meta(fig, *, chart_id: str) -> export.ExportMeta:
+    """What an exported file says about itself: title, filters, source, vintage, units, link."""
+    title_html = fig.layout.title.text or ""
+    title, _, subtitle = title_html.partition("<br>")
+    source = next(
+        (a.text for a in fig.layout.annotations if a.name == charts.SOURCE_ANNOTATION), ""
+    )
+    chosen = {k: ", ".join(v) for k, v in st.session_state.get(filters.LINK_STATE, {}).items()}
+    return export.ExportMeta(
+        title=_plain(title),
+        subtitle=_plain(subtitle),
+        source=_plain(source.replace("<br>", " | ")),
+        units=_plain(fig.layout.yaxis.title.text or fig.layout.xaxis.title.text or ""),
+        filters=chosen,
+        url=current_link() + ("&" if "?" in current_link() else "?") + f"chart={chart_id}",
+    )
+
+
+def downloads(fig, table: pd.DataFrame, *, chart_id: str) -> None:
+    """PNG/SVG/PDF of the chart and CSV/XLSX of its data. Files are made only on click."""
+    meta = export_meta(fig, chart_id=chart_id)
+    cols = st.columns(len(export.EXPORT_FORMATS))
+    for col, fmt in zip(cols, export.EXPORT_FORMATS.values(), strict=True):
+        make = functools.partial(export.export_bytes, fmt.fmt, meta, fig=fig, df=table)
+        col.download_button(
+            fmt.label,
+            data=make,
+            file_name=export.file_name(meta, fmt.fmt),
+            mime=fmt.mime,
+            key=f"download_{chart_id}_{fmt.fmt}",
+            on_click="ignore",
+            width="stretch",
+        )
+
+
 def chart_block(fig, df: pd.DataFrame, *, chart_id: str, summary: str, table: pd.DataFrame = None):
-    """Render one chart with its text alternative (summary + table)."""
+    """Render one chart with its text alternative (summary + table) and its downloads."""
     target = target_chart()
     if target is not None and target not in ("", chart_id):
         return
@@ -96,8 +142,10 @@ def chart_block(fig, df: pd.DataFrame, *, chart_id: str, summary: str, table: pd
     st.caption(summary)
     if target is not None:
         return
+    table = table if table is not None else df
     with st.expander("Table behind this chart"):
-        st.dataframe(table if table is not None else df, hide_index=True)
+        st.dataframe(table, hide_index=True)
+    downloads(fig, table, chart_id=chart_id)
 
 
 def require_warehouse() -> bool:

@@ -124,3 +124,27 @@ def test_embed_view_shows_one_chart_alone(app_url, page):
     assert page.get_by_role("heading", name="Cotton and textiles").count() == 0
     expect(page.locator('[data-testid="stPlotlyChart"]')).to_contain_text("cotton apparel")
     screenshot(page, "embed_group")
+
+
+def test_chart_downloads_png_svg_and_csv_with_source(app_url, page):
+    import struct
+
+    from dashboard.export import read_export_csv
+
+    page.goto(f"{app_url}/cotton_and_textiles?partners=China&partners=Vietnam")
+    wait_for_charts(page, 2)
+    with page.expect_download(timeout=60_000) as dl:
+        page.get_by_role("button", name="PNG image").first.click()
+    png = dl.value.path().read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = struct.unpack(">II", png[16:24])
+    assert (width, height) == (2200, 1300)
+    with page.expect_download(timeout=60_000) as dl:
+        page.get_by_role("button", name="SVG (vector)").first.click()
+    svg = dl.value.path().read_text()
+    assert "UN Comtrade Database" in svg and "WRO Trade Monitor" in svg
+    with page.expect_download(timeout=60_000) as dl:
+        page.get_by_role("button", name="CSV data").first.click()
+    meta, table = read_export_csv(dl.value.path().read_bytes())
+    assert "UN Comtrade" in " ".join(meta.values())
+    assert set(table["partner"]) == {"China", "Vietnam"}
