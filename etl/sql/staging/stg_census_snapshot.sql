@@ -57,8 +57,9 @@ final as (
         u.partner_iso3,
         'M' as flow,
         -- "0702 Tomatoes, Fresh Or Chilled" -> code and description
-        coalesce(regexp_extract(u.commodity, '^([0-9]+) ', 1), 'TOTAL') as hs_code,
-        coalesce(length(regexp_extract(u.commodity, '^([0-9]+) ', 1)), 0) as hs_level,
+        -- regexp_extract gives '' (not NULL) when there is no code: "All Commodities"
+        coalesce(nullif(regexp_extract(u.commodity, '^([0-9]+) ', 1), ''), 'TOTAL') as hs_code,
+        length(regexp_extract(u.commodity, '^([0-9]+) ', 1)) as hs_level,
         'HTS' as hs_revision,
         coalesce(nullif(regexp_extract(u.commodity, '^[0-9]+ (.*)$', 1), ''), u.commodity)
             as description,
