@@ -308,3 +308,342 @@ def whole_table(name: str) -> pd.DataFrame:
         raise ValueError(f"{name!r} is not a downloadable table")
     # The name is checked against a fixed whitelist above; identifiers can't be parameters.
     return run_query(f'select * from "{name}"')  # noqa: S608
+
+
+# --- Tomato paste world trade page ------------------------------------------------------
+# Exports as reported by the exporters (UN Comtrade, FOB). Only ISO countries count as
+# reporters (aggregates and 'WLD' are left out), and only one source and basis is summed.
+
+EXPORT_MEASURES = {"value": "value_usd", "weight": "net_weight_kg"}
+
+
+@cached_query
+def export_years(hs_code: str) -> pd.DataFrame:
+    """Years with Comtrade (FOB) exports-to-World rows for this HS code, and reporters per year."""
+    return run_query(
+        """
+        select m.year, count(distinct m.reporter_iso3) as reporters
+        from mart_exports_by_year_reporter_partner_hs as m
+        join dim_country as c on c.iso3 = m.reporter_iso3
+        where m.source = 'comtrade' and m.value_basis = 'FOB' and m.hs_code = $hs_code
+          and m.partner_iso3 = 'WLD' and m.reporter_iso3 <> 'WLD'
+        group by m.year
+        order by m.year
+        """,
+        {"hs_code": hs_code},
+    )
+
+
+@cached_query
+def china_share_of_world_exports(hs_code: str, measure: str) -> pd.DataFrame:
+    """China's exports to World over the sum of every reporter's exports to World, by year.
+
+    `measure` is 'value' (USD, FOB) or 'weight' (net weight, kg). Reporters without the
+    measure in a year are counted separately, never filled in.
+    """
+    if measure not in EXPORT_MEASURES:
+        raise ValueError(f"unknown measure {measure!r}")
+    return run_query(
+        """
+        with rows as (
+            select m.year, m.reporter_iso3, m.dataset, m.vintage,
+                   case when $measure = 'weight' then m.net_weight_kg else m.value_usd end
+                       as amount
+            from mart_exports_by_year_reporter_partner_hs as m
+            join dim_country as c on c.iso3 = m.reporter_iso3
+            where m.source = 'comtrade' and m.value_basis = 'FOB' and m.hs_code = $hs_code
+              and m.partner_iso3 = 'WLD' and m.reporter_iso3 <> 'WLD'
+        ), by_year as (
+            select year,
+                   sum(amount) filter (where reporter_iso3 = 'CHN') as china_amount,
+                   sum(amount) as world_amount,
+                   count(*) filter (where amount is not null) as reporters,
+                   count(*) filter (where amount is null) as reporters_without_measure,
+                   string_agg(distinct dataset, ',') as datasets,
+                   max(vintage) as vintage
+            from rows
+            group by year
+        )
+        select year, 'CHN' as iso3, 'China' as country, china_amount, world_amount,
+               china_amount / nullif(world_amount, 0) as china_share, reporters,
+               reporters_without_measure, $measure as measure, datasets, vintage
+        from by_year
+        where china_amount is not null
+        order by year
+        """,
+        {"hs_code": hs_code, "measure": measure},
+    )
+
+
+@cached_query
+def top_exporters(hs_code: str, year: int, measure: str, limit: int) -> pd.DataFrame:
+    """The biggest reporters' exports to World of one HS code in one year (Comtrade, FOB)."""
+    if measure not in EXPORT_MEASURES:
+        raise ValueError(f"unknown measure {measure!r}")
+    return run_query(
+        """
+        with rows as (
+            select m.reporter_iso3 as iso3, coalesce(c.name, m.reporter_iso3) as country,
+                   case when $measure = 'weight' then m.net_weight_kg else m.value_usd end
+                       as amount,
+                   m.dataset, m.vintage
+            from mart_exports_by_year_reporter_partner_hs as m
+            join dim_country as c on c.iso3 = m.reporter_iso3
+            where m.source = 'comtrade' and m.value_basis = 'FOB' and m.hs_code = $hs_code
+              and m.partner_iso3 = 'WLD' and m.reporter_iso3 <> 'WLD' and m.year = $year
+        ), ranked as (
+            select *, amount / sum(amount) over () as share_of_reported_total,
+                   count(*) over () as reporters,
+                   row_number() over (order by amount desc nulls last, iso3) as rank
+            from rows
+            where amount is not null
+        )
+        select rank, iso3, country, amount, share_of_reported_total, reporters,
+               $year as year, $measure as measure, dataset, vintage
+        from ranked
+        where rank <= $limit
+        order by rank
+        """,
+        {"hs_code": hs_code, "year": year, "measure": measure, "limit": limit},
+    )
+
+
+@cached_query
+def destination_years(hs_code: str, reporter: str) -> pd.DataFrame:
+    """Years with a reporter's exports of one HS code by partner country (not World)."""
+    return run_query(
+        """
+        select year, count(distinct partner_iso3) as partners
+        from mart_exports_by_year_reporter_partner_hs
+        where source = 'comtrade' and value_basis = 'FOB' and hs_code = $hs_code
+          and reporter_iso3 = $reporter and partner_iso3 <> 'WLD'
+        group by year
+        order by year
+        """,
+        {"hs_code": hs_code, "reporter": reporter},
+    )
+
+
+@cached_query
+def exports_by_destination(
+    hs_code: str, reporter: str, year: int, measure: str, limit: int
+) -> pd.DataFrame:
+    """A reporter's exports of one HS code to each partner in one year, biggest first, with
+    each partner's share of the reporter's own exports to World (same source and basis)."""
+    if measure not in EXPORT_MEASURES:
+        raise ValueError(f"unknown measure {measure!r}")
+    return run_query(
+        """
+        with rows as (
+            select m.partner_iso3,
+                   case when $measure = 'weight' then m.net_weight_kg else m.value_usd end
+                       as amount,
+                   m.dataset, m.vintage
+            from mart_exports_by_year_reporter_partner_hs as m
+            where m.source = 'comtrade' and m.value_basis = 'FOB' and m.hs_code = $hs_code
+              and m.reporter_iso3 = $reporter and m.year = $year
+        ), world as (
+            select amount as world_amount from rows where partner_iso3 = 'WLD'
+        ), ranked as (
+            select r.*, row_number() over (order by r.amount desc nulls last, r.partner_iso3)
+                       as rank,
+                   count(*) over () as partners
+            from rows as r
+            where r.partner_iso3 <> 'WLD' and r.amount is not null
+        )
+        select r.rank, r.partner_iso3 as iso3, coalesce(c.name, r.partner_iso3) as country,
+               r.amount, w.world_amount, r.amount / nullif(w.world_amount, 0) as share_of_world,
+               r.partners, $year as year, $measure as measure, r.dataset, r.vintage
+        from ranked as r
+        left join world as w on true
+        left join dim_country as c on c.iso3 = r.partner_iso3
+        where r.rank <= $limit
+        order by r.rank
+        """,
+        {
+            "hs_code": hs_code,
+            "reporter": reporter,
+            "year": year,
+            "measure": measure,
+            "limit": limit,
+        },
+    )
+
+
+@cached_query
+def tomato_production_years() -> pd.DataFrame:
+    return run_query(
+        """
+        select min(year) as first_year, max(year) as last_year
+        from mart_tomato_production_by_year_country
+        where is_country and world_tonnes is not null
+        """
+    )
+
+
+@cached_query
+def tomato_producers() -> pd.DataFrame:
+    """Countries in the production mart, biggest producer in the latest year first."""
+    return run_query(
+        """
+        with latest as (
+            select max(year) as year from mart_tomato_production_by_year_country where is_country
+        )
+        select m.iso3, arg_max(m.entity, m.year) as name,
+               max(m.tonnes) filter (where m.year = latest.year) as latest_tonnes
+        from mart_tomato_production_by_year_country as m
+        cross join latest
+        where m.is_country
+        group by m.iso3
+        order by latest_tonnes desc nulls last, name
+        """
+    )
+
+
+@cached_query
+def tomato_production_share(iso3s: tuple, first_year: int, last_year: int) -> pd.DataFrame:
+    """Each chosen country's tomato production and share of the world total, by year."""
+    return run_query(
+        """
+        select year, iso3, entity as country, tonnes, world_tonnes, share_of_world,
+               'fao_tomato_production' as dataset, vintage
+        from mart_tomato_production_by_year_country
+        where is_country and list_contains($iso3s, iso3)
+          and year between $first_year and $last_year and share_of_world is not null
+        order by iso3 <> 'CHN', iso3, year
+        """,
+        {"iso3s": list(iso3s), "first_year": first_year, "last_year": last_year},
+    )
+
+
+@cached_query
+def top_tomato_producers(year: int, limit: int) -> pd.DataFrame:
+    """The biggest tomato producers in one year, with their share of the world total."""
+    return run_query(
+        """
+        select row_number() over (order by tonnes desc, iso3) as rank, iso3,
+               entity as country, tonnes, world_tonnes, share_of_world, year,
+               'fao_tomato_production' as dataset, vintage
+        from mart_tomato_production_by_year_country
+        where is_country and year = $year and tonnes is not null
+        order by rank
+        limit $limit
+        """,
+        {"year": year, "limit": limit},
+    )
+
+
+@cached_query
+def ref_figures_by_prefix(prefixes: tuple) -> pd.DataFrame:
+    """Reference figures whose id starts with one of `prefixes` (e.g. 'TOM', 'TPT', 'PTV')."""
+    return run_query(
+        """
+        select * from ref_figures
+        where list_contains($prefixes, split_part(figure_id, '-', 1))
+        order by figure_id
+        """,
+        {"prefixes": list(prefixes)},
+    )
+
+
+# --- Data and methods page --------------------------------------------------------------
+
+
+@cached_query
+def trade_coverage() -> pd.DataFrame:
+    """What each statistical trade dataset covers: flow, reporter, partner, frequency,
+    first and last period, HS levels and chapters, value basis."""
+    return run_query(
+        """
+        select dataset, source, value_basis,
+               case flow when 'M' then 'imports' when 'X' then 'exports' else flow end as flow,
+               reporter_iso3 as reporter, partner_iso3 as partner,
+               case when month is null then 'annual' else 'monthly' end as frequency,
+               case when month is null then cast(min(year) as varchar)
+                    else strftime(min(make_date(year, month, 1)), '%Y-%m') end as first_period,
+               case when month is null then cast(max(year) as varchar)
+                    else strftime(max(make_date(year, month, 1)), '%Y-%m') end as last_period,
+               array_to_string(list_sort(list(distinct hs_level)), ', ') as hs_levels,
+               string_agg(distinct left(hs_code, 2), ', ' order by left(hs_code, 2))
+                   filter (where hs_level >= 2) as hs_chapters,
+               count(*) as rows
+        from stg_trade_flows
+        group by dataset, source, value_basis, flow, reporter_iso3, partner_iso3,
+                 month is null
+        order by dataset, flow, reporter, partner = 'WLD' desc, partner
+        """
+    )
+
+
+@cached_query
+def hs_revisions_by_year() -> pd.DataFrame:
+    """Which HS revision each dataset's rows are classified in, by range of years."""
+    return run_query(
+        """
+        select source, dataset, hs_revision, min(year) as first_year, max(year) as last_year,
+               count(*) as rows
+        from stg_trade_flows
+        where hs_revision is not null
+        group by source, dataset, hs_revision
+        order by source, dataset, first_year
+        """
+    )
+
+
+@cached_query
+def same_cell_both_sources(hs_code: str, partner: str) -> pd.DataFrame:
+    """One HS code and partner in every year both Comtrade and Census report it annually,
+    side by side. Never added or divided: the bases differ (CIF vs customs value)."""
+    return run_query(
+        """
+        with cells as (
+            select year, source, value_basis, value_usd, dataset
+            from mart_us_imports_by_year_partner_hs
+            where hs_code = $hs_code and partner_iso3 = $partner
+        ), both_years as (
+            select year from cells group by year having count(distinct source) > 1
+        )
+        select c.year, c.source, c.value_basis, c.value_usd, c.dataset
+        from cells as c join both_years using (year)
+        order by c.year, c.source
+        """,
+        {"hs_code": hs_code, "partner": partner},
+    )
+
+
+@cached_query
+def hs_lines(codes: tuple) -> pd.DataFrame:
+    """US annual imports of the given HS codes (any level), every source and partner."""
+    return run_query(
+        """
+        select hs_code, hs_level, description, partner_iso3, year, source, value_basis,
+               value_usd, dataset
+        from mart_us_imports_by_year_partner_hs
+        where list_contains($codes, hs_code)
+        order by year, source, hs_level, hs_code
+        """,
+        {"codes": list(codes)},
+    )
+
+
+@cached_query
+def downloadable_table_sizes() -> pd.DataFrame:
+    """Rows and columns of each downloadable table."""
+    frames = []
+    for name in DOWNLOADABLE_TABLES:
+        # `name` comes from the fixed whitelist above; identifiers can't be parameters.
+        counts = run_query(f'select count(*) as rows from "{name}"')  # noqa: S608
+        columns = run_query(
+            "select count(*) as columns from duckdb_columns() where table_name = $name",
+            {"name": name},
+        )
+        frames.append(
+            pd.DataFrame(
+                {
+                    "table": [name],
+                    "rows": [int(counts["rows"].iloc[0])],
+                    "columns": [int(columns["columns"].iloc[0])],
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True)
