@@ -18,10 +18,11 @@ PAGES = {
     "pages/tomatoes.py": "Tomatoes",
     "pages/tomato_paste_world_trade.py": "Tomato paste world trade",
     "pages/data_and_methods.py": "Data and methods",
+    "pages/wro_impact.py": "WRO impact",
+    "pages/exposure_modeller.py": "Exposure modeller",
 }
 
-# Chart ids usable in the embed view (?embed=true&chart=<id>).
-EMBED_IDS = ("groups", "timeline", "group", "hs", "share_year", "share_month", "monthly")
+CHART_IDS = "_chart_ids"  # the charts drawn on this run, for the embed hint
 
 BASIS_WORDS = {
     "CIF": "CIF value (incl. freight and insurance)",
@@ -52,6 +53,7 @@ def page_nav() -> None:
     """Page setup and the sidebar navigation, with readable page titles (hidden when embedded)."""
     st.set_page_config(page_title="WRO Trade Monitor", page_icon="🧵", layout="wide")
     filters.start_page()
+    st.session_state[CHART_IDS] = []
     if target_chart() is not None:
         return
     with st.sidebar:
@@ -90,7 +92,9 @@ def share_link() -> None:
         st.code(link, language=None, wrap_lines=True)
         st.caption(
             "Opens this page with the same filters. Add `embed=true&chart=<id>` to show one "
-            "chart alone, e.g. for an iframe (ids: " + ", ".join(EMBED_IDS) + ")."
+            "chart alone, e.g. for an iframe (ids: "
+            + ", ".join(st.session_state.get(CHART_IDS, []))
+            + ")."
         )
 
 
@@ -138,6 +142,7 @@ def chart_block(fig, df: pd.DataFrame, *, chart_id: str, summary: str, table: pd
     target = target_chart()
     if target is not None and target not in ("", chart_id):
         return
+    st.session_state.setdefault(CHART_IDS, []).append(chart_id)
     st.plotly_chart(fig, key=f"chart_{chart_id}", config={"displaylogo": False})
     st.caption(summary)
     if target is not None:
