@@ -137,6 +137,27 @@ def downloads(fig, table: pd.DataFrame, *, chart_id: str) -> None:
         )
 
 
+def table_downloads(
+    df: pd.DataFrame, *, key: str, title: str, source: str = "", units: str = ""
+) -> None:
+    """CSV and XLSX of a table, with its source, filters and link. Made only on click."""
+    chosen = {k: ", ".join(v) for k, v in st.session_state.get(filters.LINK_STATE, {}).items()}
+    meta = export.ExportMeta(
+        title=title, source=source, units=units, filters=chosen, url=current_link()
+    )
+    cols = st.columns(4)
+    for col, fmt in zip(cols, export.export_formats(figure=False), strict=False):
+        col.download_button(
+            fmt.label,
+            data=functools.partial(export.export_bytes, fmt.fmt, meta, df=df),
+            file_name=export.file_name(meta, fmt.fmt),
+            mime=fmt.mime,
+            key=f"download_{key}_{fmt.fmt}",
+            on_click="ignore",
+            width="stretch",
+        )
+
+
 def chart_block(fig, df: pd.DataFrame, *, chart_id: str, summary: str, table: pd.DataFrame = None):
     """Render one chart with its text alternative (summary + table) and its downloads."""
     target = target_chart()

@@ -11,8 +11,14 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import filters, queries, text
-from dashboard.components import page_header, page_nav, require_warehouse, share_link
+from dashboard import export, filters, queries, text
+from dashboard.components import (
+    page_header,
+    page_nav,
+    require_warehouse,
+    share_link,
+    table_downloads,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES_MD = ROOT / "data" / "raw" / "SOURCES.md"
@@ -240,11 +246,16 @@ def mapping_section() -> None:
         + str(mapping["mapping_basis"].iloc[0] if not mapping.empty else "n/a")
         + "."
     )
-    st.dataframe(
-        shown[["hs_code", "description", "product_group", "family", "rule"]].rename(
-            columns={"hs_code": "HS6 code", "product_group": "group"}
-        ),
-        hide_index=True,
+    shown_table = shown[["hs_code", "description", "product_group", "family", "rule"]].rename(
+        columns={"hs_code": "HS6 code", "product_group": "group"}
+    )
+    st.dataframe(shown_table, hide_index=True)
+    table_downloads(
+        shown_table,
+        key="mapping",
+        title=f"HS6 to WRO product group mapping ({group})",
+        source="WRO Trade Monitor project mapping (etl/seeds/product_group_rules.csv); "
+        "CBP named products, not HS codes",
     )
     with st.expander("etl/seeds/README.md: why the mapping is ours"):
         if SEEDS_README.exists():
@@ -261,38 +272,35 @@ def downloads_section() -> None:
     sizes = queries.downloadable_table_sizes().set_index("table")
     for name in queries.DOWNLOADABLE_TABLES:
         title, units = TABLE_NOTES.get(name, (name, ""))
-        cols = st.columns([3, 1])
+        cols = st.columns([4, 1, 1])
         with cols[0]:
             rows = int(sizes.loc[name, "rows"]) if name in sizes.index else 0
             st.markdown(f"**`{name}`**: {title}. {rows:,} rows.")
-        with cols[1]:
-            st.download_button(
-                "CSV",
-                data=_csv_builder(name),
-                file_name=f"{name}.csv",
-                mime="text/csv",
-                key=f"download_{name}",
-                on_click="ignore",
-                icon=":material/download:",
-                disabled=rows == 0,
-            )
+        for col, fmt in zip(cols[1:], ("csv", "xlsx"), strict=True):
+            with col:
+                st.download_button(
+                    fmt.upper(),
+                    data=_file_builder(name, fmt),
+                    file_name=f"{name}.{fmt}",
+                    mime=export.EXPORT_FORMATS[fmt].mime,
+                    key=f"download_{name}_{fmt}",
+                    on_click="ignore",
+                    icon=":material/download:",
+                    disabled=rows == 0,
+                )
 
 
-def _csv_builder(name: str):
+def _file_builder(name: str, fmt: str):
     """The download callable for one table: runs on click, off the script thread."""
 
     def build() -> bytes:
-        from dashboard import export
-
         df = queries.whole_table.uncached(name)
-        return export.csv_bytes(df, _meta(name, df))
+        return export.export_bytes(fmt, _meta(name, df), df=df)
 
     return build
 
 
 def _meta(name: str, df: pd.DataFrame):
-    from dashboard import export
-
     title, units = TABLE_NOTES.get(name, (name, ""))
     datasets = set()
     for col in ("dataset", "datasets"):

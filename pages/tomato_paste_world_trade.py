@@ -17,6 +17,7 @@ from dashboard.components import (
     require_warehouse,
     share_link,
     source_line,
+    table_downloads,
 )
 from dashboard.embed import is_embedded, target_chart
 
@@ -567,6 +568,13 @@ def all_references_section() -> None:
         table,
         hide_index=True,
         column_config={"url": st.column_config.LinkColumn("link", display_text="source page")},
+    )
+    table_downloads(
+        table,
+        key="ref_figures",
+        title="Reference figures on tomato paste, processing tomatoes and Xinjiang (transcribed)",
+        source="Press and official figures transcribed from stored public pages, with "
+        "verbatim quotes (data/raw/SOURCES.md sections 8, 11, 12)",
     )
 
 
