@@ -4,6 +4,8 @@ import argparse
 import sys
 from pathlib import Path
 
+import duckdb
+
 from etl import paths
 from etl.build import BuildError, build
 from etl.manifest import ManifestError
@@ -12,7 +14,7 @@ from etl.manifest import ManifestError
 def _build(args) -> int:
     try:
         build(db_path=args.db, raw_root=args.raw)
-    except (ManifestError, BuildError) as exc:
+    except (ManifestError, BuildError, duckdb.Error, OSError) as exc:
         print(f"Build failed: {exc}", file=sys.stderr)
         print("The previous database, if any, was left untouched.", file=sys.stderr)
         return 1

@@ -171,7 +171,8 @@ def _remove_stale_builds(db_path: Path) -> None:
     """Half-written files of builds that were killed (their process is gone)."""
     for stale in db_path.parent.glob(f".{db_path.name}.building-*"):
         pid = stale.name.rsplit("-", 1)[-1].split(".")[0]
-        if pid.isdigit() and _pid_alive(int(pid)):
+        # Our own pid on a leftover file means a killed build whose pid was reused.
+        if pid.isdigit() and int(pid) != os.getpid() and _pid_alive(int(pid)):
             continue
         stale.unlink(missing_ok=True)
 
