@@ -1,0 +1,553 @@
+"""Exposure modeller: a trade association's own import lines, each line's exposure to the
+WRO under a chosen scenario, the totals, and a report to download.
+
+Lines come from an uploaded CSV or XLSX file or from an editable table; both go through
+the same validation (exposure.parse_upload), which reports every problem by row and keeps
+the valid rows. Uploaded bytes live only in this browser session (Streamlit keeps them in
+memory); nothing here writes them to disk, caches them across sessions or logs them.
+
+The page runs as a script under `streamlit run` (__name__ == "__main__"); importing it
+(tests) only defines the functions.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+
+import pandas as pd
+import streamlit as st
+
+import exposure
+from dashboard import export, filters, queries, text
+from dashboard.components import (
+    page_header,
+    page_nav,
+    require_warehouse,
+    section,
+    share_link,
+)
+from dashboard.db import warehouse_version
+from exposure.assumptions import ASSUMPTION, USER
+from exposure.uploads import ERROR, MAX_ROWS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS, WARNING
+
+BASE_YEAR = 2019  # the year whose cited Xinjiang shares and trade shares the defaults use
+SCENARIOS = {"low": "Low effect", "central": "Central", "high": "High effect"}
+DEFAULT_SCENARIO = "central"
+INPUTS = {"upload": "Upload a file", "table": "Type lines in a table"}
+EDITOR_COLUMNS = list(REQUIRED_COLUMNS) + list(OPTIONAL_COLUMNS)
+LIMIT_MB = exposure.MAX_UPLOAD_BYTES / 1024 / 1024
+SIGNATURE = "_modeller_defaults_for"
+USED = ("xinjiang_share", "covered_content", "indirect_reliance", "enforcement", "uflpa_uplift")
+STATUS_WORDS = {
+    "mapped": "mapped",
+    "not covered": "not a covered product (exposure 0)",
+    "unmapped": "can't be mapped (exposure unknown)",
+}
+
+
+# --- reading lines (pure: no st.*) ---------------------------------------------------------
+
+
+def read_upload(
+    data: bytes, filename: str, countries: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Validate an uploaded file: (valid lines, one message per problem, by row).
+
+    Never raises: anything the validator did not foresee becomes a file-level message.
+    """
+    try:
+        lines, messages = exposure.parse_upload(data, filename, countries)
+    except Exception as exc:  # a malformed file must never crash the page
+        lines = pd.DataFrame(columns=["row", "hs_code", "origin_iso3", "annual_value_usd"])
+        messages = [
+            exposure.UploadMessage(
+                None, None, f"The file could not be read ({type(exc).__name__}).", ERROR
+            )
+        ]
+    return lines, exposure.messages_frame(messages)
+
+
+def table_to_csv(table: pd.DataFrame) -> bytes:
+    """The editable table as CSV text, so typed lines get exactly the file validation."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(EDITOR_COLUMNS)
+    for _, row in table.iterrows():
+        writer.writerow([cell_text(row.get(c)) for c in EDITOR_COLUMNS])
+    return buf.getvalue().encode("utf-8")
+
+
+def cell_text(value) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_table(table: pd.DataFrame, countries: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Validate typed lines. Rows are numbered as lines of the table (1 = first line)."""
+    if table.empty:
+        return pd.DataFrame(), exposure.messages_frame([])
+    lines, messages = read_upload(table_to_csv(table), "table.csv", countries)
+    lines = lines.assign(row=lines["row"] - 1) if not lines.empty else lines
+    messages = messages.assign(row=messages["row"].map(lambda r: r - 1 if pd.notna(r) else r))
+    return lines, messages
+
+
+def empty_table() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "hs_code": pd.Series(dtype="object"),
+            "origin": pd.Series(dtype="object"),
+            "annual_value_usd": pd.Series(dtype="float64"),
+            "quantity": pd.Series(dtype="float64"),
+            "quantity_unit": pd.Series(dtype="object"),
+            "supplier": pd.Series(dtype="object"),
+        }
+    )
+
+
+# --- exposure and the report (pure) ----------------------------------------------------------
+
+
+def scenario_with(base: exposure.Scenario, enforcement: float | None) -> exposure.Scenario:
+    """The scenario, with the enforcement share set by the user if it differs."""
+    if enforcement is None or math.isclose(enforcement, base.value("enforcement"), abs_tol=1e-9):
+        return base
+    return base.with_value("enforcement", enforcement)
+
+
+def exposure_table(
+    lines: pd.DataFrame,
+    scenario: exposure.Scenario,
+    groups: pd.DataFrame,
+    names: dict[str, str],
+) -> pd.DataFrame:
+    """Each valid line with its product group, channel, shares, exposed and at-risk value."""
+    out = exposure.line_exposure(lines, scenario, groups)
+    labels = dict(zip(groups["product_group"], groups["product_group_label"], strict=True))
+    out["product_group_label"] = out["product_group"].map(lambda g: labels.get(g, ""))
+    out["origin_name"] = out["origin_iso3"].map(lambda c: names.get(c, c))
+    out["shares_used"] = [
+        shares_used(scenario, r["origin_iso3"], r["product_group"], r["mapping_status"])
+        for _, r in out.iterrows()
+    ]
+    return out
+
+
+def shares_used(scenario: exposure.Scenario, origin: str, group, status: str) -> str:
+    """The assumptions behind one line's share, with their basis, in words."""
+    if status != "mapped" or not isinstance(group, str):
+        return ""
+    parts = [
+        describe(scenario.get("xinjiang_share", group)),
+        describe(scenario.get("covered_content", group)),
+    ]
+    if origin != "CHN":
+        specific = scenario.get("indirect_reliance", f"{origin}:{group}")
+        parts.append(describe(specific or scenario.get("indirect_reliance", group)))
+    return " x ".join(p for p in parts if p)
+
+
+def describe(a) -> str:
+    if a is None:
+        return ""
+    ids = f", {', '.join(a.source_ids)}" if a.source_ids else ""
+    return f"{a.name} {a.value:.4g} ({a.label}{ids})"
+
+
+REPORT_COLUMNS = {
+    "row": "row",
+    "hs_code": "hs_code",
+    "origin_iso3": "origin_iso3",
+    "origin_name": "origin",
+    "supplier": "supplier",
+    "annual_value_usd": "annual_value_usd",
+    "quantity": "quantity",
+    "quantity_unit": "quantity_unit",
+    "product_group_label": "product_group",
+    "mapping_status": "mapping_status",
+    "mapping_note": "mapping_note",
+    "channel": "channel",
+    "exposure_share": "exposure_share",
+    "exposed_value_usd": "exposed_value_usd",
+    "enforcement": "enforcement",
+    "at_risk_value_usd": "at_risk_value_usd",
+    "shares_used": "shares_used",
+}
+
+
+def report_table(result: pd.DataFrame) -> pd.DataFrame:
+    return result[list(REPORT_COLUMNS)].rename(columns=REPORT_COLUMNS)
+
+
+def report_meta(scenario: exposure.Scenario, label: str, source: str) -> export.ExportMeta:
+    """The report's header block: the scenario and every assumption the lines used."""
+    assumptions = {}
+    for a in scenario.assumptions:
+        if a.name not in USED:
+            continue
+        key = f"assumption.{a.name}" + (f"[{a.scope}]" if a.scope else "")
+        basis = a.label + (f"; sources {', '.join(a.source_ids)}" if a.source_ids else "")
+        quote = f"; quote: {a.quote}" if a.quote else ""
+        assumptions[key] = f"{a.value:g} ({a.unit}; {basis}{quote}; {a.note})"
+    return export.ExportMeta(
+        title=f"Exposure of import lines to the WRO, {label} scenario",
+        subtitle=f"Full effect (UFLPA included); cited shares as of {scenario.base_year}",
+        source=source,
+        vintage=f"Xinjiang shares and trade shares as of base year {scenario.base_year}",
+        units="USD as given in the uploaded lines; shares as fractions (0-1)",
+        filters={"scenario": label, **assumptions},
+    )
+
+
+def report_xlsx(table: pd.DataFrame, meta: export.ExportMeta, assumptions: pd.DataFrame) -> bytes:
+    """The XLSX report: sheets data and about (dashboard.export), plus the assumptions."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(export.xlsx_bytes(table, meta)))
+    sheet = book.create_sheet("assumptions")
+    safe = export.safe_table(assumptions)
+    sheet.append(list(safe.columns))
+    for row in safe.itertuples(index=False):
+        sheet.append([xlsx_cell(v) for v in row])
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+def xlsx_cell(value):
+    """A plain Python value openpyxl can store (NaN and NA as empty cells)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+def totals(result: pd.DataFrame) -> dict[str, float]:
+    known = result[result["mapping_status"] != "unmapped"]
+    return {
+        "lines": len(result),
+        "value": float(result["annual_value_usd"].sum()),
+        "exposed": float(known["exposed_value_usd"].sum()),
+        "at_risk": float(known["at_risk_value_usd"].sum()),
+        "unmapped": int((result["mapping_status"] == "unmapped").sum()),
+        "unmapped_value": float(
+            result.loc[result["mapping_status"] == "unmapped", "annual_value_usd"].sum()
+        ),
+    }
+
+
+# --- the page ----------------------------------------------------------------------------------
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def default_scenarios(version: str) -> dict[str, exposure.Scenario]:
+    """The model's default scenarios from warehouse figures only (no uploaded data)."""
+    return exposure.default_scenarios(
+        queries.ref_figures_all(), BASE_YEAR, queries.model_hs_lines()
+    )
+
+
+def sidebar(scenarios: dict[str, exposure.Scenario]) -> tuple[str, exposure.Scenario]:
+    filters.check_link_params(
+        {
+            "modeller_scenario": filters.valid_choice(SCENARIOS.values()),
+            "modeller_enforcement": lambda v: len(v) == 1 and 0 <= float(v[0]) <= 100,
+        }
+    )
+    sb = st.sidebar
+    sb.header("Scenario")
+    level = sb.radio(
+        "Scenario",
+        list(SCENARIOS),
+        index=list(SCENARIOS).index(DEFAULT_SCENARIO),
+        format_func=SCENARIOS.get,
+        key="modeller_scenario",
+        horizontal=True,
+        help="Low, central and high bracket the unsourced assumptions; the cited Xinjiang "
+        "shares are the same in all three (see the WRO impact page).",
+        **filters.BOUND,
+    )
+    filters.remember("modeller_scenario", [SCENARIOS[level]])
+    base = scenarios[level]
+    default = round(base.value("enforcement") * 100, 4)
+    if st.session_state.get(SIGNATURE) not in (None, level):
+        st.session_state["modeller_enforcement"] = default  # follow the new scenario
+    st.session_state[SIGNATURE] = level
+    enforcement = sb.slider(
+        "Enforcement",
+        min_value=0.0,
+        max_value=100.0,
+        value=default,
+        step=0.5,
+        format="%.1f%%",
+        key="modeller_enforcement",
+        help="Share of exposed trade detained or deterred. No source: an assumption. The "
+        "UFLPA uplift is added on top.",
+        **filters.BOUND,
+    )
+    if not math.isclose(enforcement, default, abs_tol=1e-9):
+        filters.remember("modeller_enforcement", [f"{enforcement:g}"])
+    scenario = scenario_with(base, enforcement / 100.0)
+    sb.caption(
+        f"Applied to every line: enforcement {scenario.value('enforcement'):.1%} + UFLPA uplift "
+        f"{scenario.value('uflpa_uplift', default=0.0):.1%} = "
+        f"{scenario.enforcement(None):.1%} (full effect). Shares as of {BASE_YEAR}."
+    )
+    return level, scenario
+
+
+def input_lines(countries: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """The lines from the chosen input, their messages, and where they came from."""
+    st.download_button(
+        "Download the template (CSV)",
+        data=exposure.template_csv(),
+        file_name="import_lines_template.csv",
+        mime="text/csv",
+        key="modeller_template",
+        on_click="ignore",
+        icon=":material/download:",
+        help="Its three example rows (supplier EXAMPLE, value 0) are skipped on upload.",
+    )
+    st.caption(
+        "Columns: **hs_code** (2 to 10 digits, kept as text), **origin** (ISO3 code or country "
+        "name) and **annual_value_usd** are required; quantity, quantity_unit and supplier "
+        "are optional."
+    )
+    mode = st.radio(
+        "Lines from", list(INPUTS), format_func=INPUTS.get, key="modeller_input", horizontal=True
+    )
+    if mode == "upload":
+        upload = st.file_uploader(
+            f"CSV (UTF-8) or Excel .xlsx file, up to {LIMIT_MB:.0f} MB and {MAX_ROWS:,} rows",
+            type=["csv", "xlsx", "xls", "txt"],
+            key="modeller_upload",
+            max_upload_size=max(1, math.ceil(LIMIT_MB)),
+            help="The file stays in this browser session: it is not saved on the server.",
+        )
+        if upload is None:
+            return pd.DataFrame(), pd.DataFrame(), ""
+        lines, messages = parsed_upload(upload, countries)
+        return lines, messages, f"file {upload.name}"
+    table = st.data_editor(
+        empty_table(),
+        num_rows="dynamic",
+        key="modeller_editor",
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "hs_code": st.column_config.TextColumn("hs_code", help="2 to 10 digits"),
+            "origin": st.column_config.TextColumn("origin", help="ISO3 code or country name"),
+            "annual_value_usd": st.column_config.NumberColumn(
+                "annual_value_usd", min_value=0.0, format="%,.0f"
+            ),
+            "quantity": st.column_config.NumberColumn("quantity", min_value=0.0),
+            "quantity_unit": st.column_config.TextColumn("quantity_unit"),
+            "supplier": st.column_config.TextColumn("supplier"),
+        },
+    )
+    table = table.dropna(how="all")
+    if table.empty:
+        return pd.DataFrame(), pd.DataFrame(), ""
+    lines, messages = read_table(table, countries)
+    return lines, messages, "the table above"
+
+
+def parsed_upload(upload, countries: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Parse once per uploaded file; the result is kept in this session's state only."""
+    memo = st.session_state.get("_modeller_parsed")
+    if memo is not None and memo[0] == upload.file_id:
+        return memo[1], memo[2]
+    lines, messages = read_upload(upload.getvalue(), upload.name, countries)
+    st.session_state["_modeller_parsed"] = (upload.file_id, lines, messages)
+    return lines, messages
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' * (n != 1)}"
+
+
+def show_messages(messages: pd.DataFrame, lines: pd.DataFrame, where: str) -> None:
+    """Every validation message, by row; whole-file problems also in words above."""
+    if messages.empty:
+        if not lines.empty:
+            st.success(f"All {plural(len(lines), 'line')} from {where} passed the checks.")
+        return
+    errors = int((messages["severity"] == ERROR).sum())
+    warnings = int((messages["severity"] == WARNING).sum())
+    row_word = "line" if where == "the table above" else "row"
+    counts = f"{plural(errors, 'error')}, {plural(warnings, 'warning')}"
+    whole = messages[messages["row"].isna()]
+    said = "".join(f"\n- {m}" for m in whole["problem"])
+    if lines.empty:
+        st.error(f"No line from {where} can be used ({counts}).{said}")
+    elif errors:
+        st.warning(
+            f"{plural(len(lines), 'line')} from {where} used; {row_word}s with an error are "
+            f"left out ({counts}).{said}"
+        )
+    else:
+        st.info(f"{plural(len(lines), 'line')} from {where} used ({counts}).{said}")
+    shown = messages.rename(columns={"row": row_word})
+    shown[row_word] = shown[row_word].map(lambda r: "whole file" if pd.isna(r) else str(int(r)))
+    shown["column"] = shown["column"].fillna("")
+    st.markdown(f"**Checks, {row_word} by {row_word}**")
+    if len(shown) <= 100:
+        st.table(shown, hide_index=True, border="horizontal")
+    else:
+        st.dataframe(shown, hide_index=True, width="stretch", key="modeller_messages")
+
+
+def results(lines, scenario, level, groups, names, where) -> None:
+    result = exposure_table(lines, scenario, groups, names)
+    t = totals(result)
+    section("Exposure of your lines")
+    cols = st.columns(4)
+    cols[0].metric(f"Annual value, {plural(t['lines'], 'line')}", text.usd(t["value"]))
+    cols[1].metric("Exposed to Xinjiang inputs", text.usd(t["exposed"]))
+    cols[2].metric("At risk (x enforcement)", text.usd(t["at_risk"]))
+    cols[3].metric("Lines that can't be mapped", f"{t['unmapped']}")
+    st.caption(
+        f"{SCENARIOS[level]} scenario, full effect. Exposed = value x Xinjiang share x covered "
+        "content (x third-country reliance for origins other than China); at risk = exposed x "
+        f"enforcement ({scenario.enforcement(None):.1%}). The values are yours, from {where}; "
+        "the shares come from the warehouse's cited figures and the model's assumptions, "
+        "listed below. 'row' is the row number in your file (the header is row 1) or the line "
+        "number in the table."
+        + (
+            f" {t['unmapped']} line{'s' * (t['unmapped'] != 1)} "
+            f"({text.usd(t['unmapped_value'])}) can't be mapped to a product group and "
+            f"{'are' if t['unmapped'] != 1 else 'is'} left out of the exposed and at-risk "
+            "totals: see mapping_note."
+            if t["unmapped"]
+            else ""
+        )
+    )
+    shown = report_table(result)
+    st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        key="modeller_lines",
+        column_config={
+            "annual_value_usd": st.column_config.NumberColumn(format="%,.0f"),
+            "exposed_value_usd": st.column_config.NumberColumn(format="%,.0f"),
+            "at_risk_value_usd": st.column_config.NumberColumn(format="%,.0f"),
+            "exposure_share": st.column_config.NumberColumn(format="percent"),
+            "enforcement": st.column_config.NumberColumn(format="percent"),
+        },
+    )
+    money = {
+        c: st.column_config.NumberColumn(format="%,.0f")
+        for c in ("annual_value_usd", "exposed_value_usd", "at_risk_value_usd")
+    }
+    left, right = st.columns([1, 1])
+    with left:
+        st.markdown("**Totals by product group**")
+        by_group = (
+            result.assign(product_group=result["product_group_label"].replace("", "(none)"))
+            .groupby(["product_group", "mapping_status"], as_index=False, dropna=False)[
+                ["annual_value_usd", "exposed_value_usd", "at_risk_value_usd"]
+            ]
+            .sum(min_count=1)
+        )
+        st.dataframe(
+            by_group, hide_index=True, width="stretch", key="modeller_by_group", column_config=money
+        )
+    with right:
+        st.markdown("**Totals by origin and channel**")
+        by_origin = result.groupby(["origin_name", "channel"], as_index=False)[
+            ["annual_value_usd", "exposed_value_usd", "at_risk_value_usd"]
+        ].sum(min_count=1)
+        st.dataframe(
+            by_origin.rename(columns={"origin_name": "origin"}),
+            hide_index=True,
+            width="stretch",
+            key="modeller_by_origin",
+            column_config=money,
+        )
+    frame = scenario.frame()
+    used = frame[frame["name"].isin(USED)]
+    st.markdown("**Assumptions behind these numbers**")
+    st.dataframe(
+        used[["name", "scope", "value", "label", "source_ids", "quote", "note"]],
+        hide_index=True,
+        width="stretch",
+        key="modeller_assumptions",
+    )
+    unsourced = int(used["label"].isin([ASSUMPTION, USER]).sum())
+    st.caption(
+        f"{unsourced} of these {len(used)} values have no source ('assumption') or were set by "
+        "you; the others carry their cited figure ids and quotes (reference figures COT-, TOM-) "
+        "or the trade-data rows they were computed from (docs/methodology.md)."
+    )
+    downloads(shown, scenario, SCENARIOS[level], used)
+
+
+def downloads(table: pd.DataFrame, scenario, label: str, used: pd.DataFrame) -> None:
+    """CSV and XLSX reports, built only on click from this session's lines."""
+    source = (
+        "Your import lines (values as given); shares from WRO Trade Monitor reference figures "
+        "(ref_figures) and the exposure model (docs/methodology.md)"
+    )
+    meta = report_meta(scenario, label, source)
+    st.markdown("**Download the report**")
+    cols = st.columns(4)
+    cols[0].download_button(
+        "CSV report",
+        data=lambda: export.csv_bytes(table, meta),
+        file_name=export.file_name(meta, "csv"),
+        mime=export.EXPORT_FORMATS["csv"].mime,
+        key="modeller_report_csv",
+        on_click="ignore",
+        icon=":material/download:",
+        width="stretch",
+    )
+    cols[1].download_button(
+        "Excel report",
+        data=lambda: report_xlsx(table, meta, used),
+        file_name=export.file_name(meta, "xlsx"),
+        mime=export.EXPORT_FORMATS["xlsx"].mime,
+        key="modeller_report_xlsx",
+        on_click="ignore",
+        icon=":material/download:",
+        width="stretch",
+    )
+    st.caption(
+        "The CSV starts with '# key: value' lines (scenario and every assumption used, with its "
+        "basis, source ids and quote), then one blank line and the table. The Excel file has "
+        "the lines, an 'about' sheet and an 'assumptions' sheet."
+    )
+
+
+def page() -> None:
+    page_nav()
+    page_header(
+        "Exposure modeller",
+        "Your own import lines, each with its exposure to the WRO under a chosen scenario. "
+        "Upload a CSV or Excel file, or type the lines in a table. Files stay in your "
+        "browser session: they are not saved on the server.",
+    )
+    if not require_warehouse():
+        return
+    scenarios = default_scenarios(warehouse_version())
+    level, scenario = sidebar(scenarios)
+    countries = queries.country_codes()
+    groups = queries.product_group_lines()
+    names = dict(zip(countries["iso3"], countries["name"], strict=True))
+    section("Your import lines")
+    lines, messages, where = input_lines(countries)
+    show_messages(messages, lines, where)
+    if lines.empty:
+        if not where:
+            st.info("Upload a file or add lines to the table to see their exposure.")
+    else:
+        results(lines, scenario, level, groups, names, where)
+    share_link()
+
+
+if __name__ == "__main__":
+    page()

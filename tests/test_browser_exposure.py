@@ -1,0 +1,151 @@
+"""The Exposure modeller in a real headless Chromium: download the template, upload it
+back filled in, see every line computed, download the CSV report and check it; upload
+malformed files and see the messages, never an exception. Uploads are sent from memory
+(Playwright file payloads), as a browser would send them."""
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+import exposure
+from dashboard import export
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, running_app, screenshot
+
+pytestmark = pytest.mark.browser
+
+PAGE = "exposure_modeller"
+OWN_LINES = [
+    "610910,CHN,1000000,5000,u,Alpha Garments",
+    "520812,Vietnam,250000,,,Beta Mills",
+    "200290,CHN,40000,,kg,Gamma Foods",
+    "847130,CHN,300000,,,Zeta Electronics",
+]
+
+
+@pytest.fixture(scope="module")
+def app_url(warehouse_path):
+    with running_app(warehouse_path) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 2200}, accept_downloads=True)
+    pg = context.new_page()
+    errors = []
+    pg.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield pg
+    context.close()
+    assert not errors, errors
+
+
+@pytest.fixture(scope="module")
+def model(warehouse_path):
+    import duckdb
+
+    con = duckdb.connect(str(warehouse_path), read_only=True)
+    try:
+        out = {
+            "countries": con.sql("select iso3, name from dim_country").df(),
+            "groups": con.sql("select * from dim_product_group").df(),
+            "refs": con.sql("select * from ref_figures").df(),
+            "hs": con.sql("select * from mart_us_imports_by_year_partner_hs").df(),
+        }
+    finally:
+        con.close()
+    out["central"] = exposure.default_scenarios(out["refs"], 2019, out["hs"])["central"]
+    return out
+
+
+def open_modeller(page, app_url):
+    page.goto(f"{app_url}/{PAGE}")
+    page.wait_for_selector("text=Download the template (CSV)", timeout=45_000)
+    settle(page)
+
+
+def settle(page):
+    page.wait_for_function(
+        "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=45_000
+    )
+
+
+def upload(page, name: str, data: bytes, mime: str = "text/csv"):
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        {"name": name, "mimeType": mime, "buffer": data}
+    )
+    page.wait_for_selector(f"text={name}", timeout=45_000)
+    page.wait_for_timeout(500)
+    settle(page)
+
+
+def download(page, label: str) -> bytes:
+    with page.expect_download(timeout=45_000) as info:
+        page.get_by_role("button", name=label).click()
+    return info.value.path().read_bytes()
+
+
+def test_template_round_trip_and_csv_report(app_url, page, model):
+    open_modeller(page, app_url)
+    template = download(page, "Download the template (CSV)")
+    assert template == exposure.template_csv()
+
+    # The template as downloaded: its rows are examples, skipped with a message each.
+    upload(page, "template.csv", template)
+    expect(page.get_by_text("example row from the template: skipped").first).to_be_visible()
+    assert page.get_by_text("example row from the template: skipped").count() == 3
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+    # Filled in by the user: header kept, examples replaced by their own lines.
+    header = template.decode().splitlines()[0]
+    filled = ("\n".join([header, *OWN_LINES]) + "\n").encode()
+    upload(page, "our_imports.csv", filled)
+    page.wait_for_selector("text=Exposure of your lines", timeout=45_000)
+    expect(
+        page.get_by_text("All 4 lines from file our_imports.csv passed the checks.")
+    ).to_be_visible()
+    screenshot(page, "exposure_modeller_lines")
+
+    lines, _ = exposure.parse_upload(filled, "our_imports.csv", model["countries"])
+    want = exposure.line_exposure(lines, model["central"], model["groups"])
+    meta, report = export.read_export_csv(download(page, "CSV report"))
+    assert list(report["hs_code"].astype(str)) == ["610910", "520812", "200290", "847130"]
+    assert list(report["supplier"]) == [line.split(",")[-1] for line in OWN_LINES]
+    assert list(report["at_risk_value_usd"]) == pytest.approx(list(want["at_risk_value_usd"]))
+    assert list(report["mapping_status"]) == ["mapped", "mapped", "mapped", "not covered"]
+    assert meta["filter.scenario"] == "Central"
+    assert "COT-02" in meta["filter.assumption.xinjiang_share[cotton_apparel]"]
+    assert "assumption" in meta["filter.assumption.enforcement"]
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_malformed_uploads_show_messages_never_an_exception(app_url, page):
+    open_modeller(page, app_url)
+    latin1 = (
+        "hs_code,origin,annual_value_usd,supplier\n61091X,CHN,1000,Café Étoile\n610910,CHN,-50,Ok\n"
+    )
+    upload(page, "latin1.csv", latin1.encode("latin-1"))
+    expect(page.get_by_text("No line from file latin1.csv can be used").first).to_be_visible()
+    expect(page.get_by_text("byte 0xE9 on line 2").first).to_be_visible()
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+    # The same rows saved as UTF-8: now each problem is reported on its own row.
+    upload(page, "utf8.csv", (latin1 + "620342,VNM,2500,Good\n").encode("utf-8"))
+    expect(page.get_by_text("1 line from file utf8.csv used").first).to_be_visible()
+    checks = page.locator('[data-testid="stTable"]').first
+    expect(checks).to_contain_text("HS code '61091X' must contain digits only")
+    expect(checks).to_contain_text("'-50' is negative")
+    expect(page.get_by_text("Exposure of your lines")).to_be_visible()
+    screenshot(page, "exposure_modeller_messages")
+
+    upload(page, "broken.xlsx", b"PK\x03\x04 not a workbook", "application/octet-stream")
+    expect(page.get_by_text("The Excel file can't be opened").first).to_be_visible()
+    upload(page, "empty.csv", b"")
+    expect(page.get_by_text("The file is empty.").first).to_be_visible()
+    assert page.locator('[data-testid="stException"]').count() == 0
