@@ -348,6 +348,7 @@ def at_risk_chart(
             autorange="reversed", type="category", categoryorder="array", categoryarray=order
         ),
         height=max(380, 200 + 40 * len(order)),
+        margin=dict(l=70, r=30, t=90, b=150),  # room for a source line of three lines
     )
     return go.Figure(dict(data=traces, layout=layout))
 
@@ -394,5 +395,6 @@ def backtest_chart(
             autorange="reversed", type="category", categoryorder="array", categoryarray=order
         ),
         height=max(380, 200 + 40 * len(order)),
+        margin=dict(l=70, r=30, t=90, b=150),  # room for a source line of three lines
     )
     return go.Figure(dict(data=traces, layout=layout))

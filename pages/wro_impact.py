@@ -10,6 +10,7 @@ follow the chosen base year and scenario and come back with one click.
 from __future__ import annotations
 
 import math
+import textwrap
 from dataclasses import dataclass
 
 import pandas as pd
@@ -183,8 +184,9 @@ def default_scenarios(version: str, base_year: int) -> dict[str, exposure.Scenar
 
 
 def chart_source(source: str) -> str:
-    """The source line for a chart in a half-width column: one clause per line."""
-    return source.replace("; ", " | ")
+    """The source line for a chart in a half-width column: short lines (" | " breaks)."""
+    lines = [line for part in source.split("; ") for line in textwrap.wrap(part, width=64)]
+    return " | ".join(lines)
 
 
 def column_map(df: pd.DataFrame, key: str, value: str) -> dict:
@@ -481,7 +483,7 @@ def assumptions_beside(
 # --- sections ----------------------------------------------------------------------------
 
 
-def headline(result, scenario, cfg: dict, source: str) -> None:
+def headline(result, scenario, cfg: dict, source: str, labels: dict) -> None:
     at_risk = result.at_risk
     total = at_risk["at_risk_value_usd"].sum()
     direct = at_risk.loc[at_risk["channel"] == "direct", "at_risk_value_usd"].sum()
@@ -491,8 +493,8 @@ def headline(result, scenario, cfg: dict, source: str) -> None:
     base = cfg["base_year"]
     cols = st.columns(4)
     cols[0].metric(f"Trade at risk, full effect ({base} values)", text.usd(total))
-    cols[1].metric("of which imports from China (direct)", text.usd(direct))
-    cols[2].metric("of which Vietnam and Mexico (indirect)", text.usd(indirect))
+    cols[1].metric("of which China (direct)", text.usd(direct))
+    cols[2].metric("Vietnam and Mexico (indirect)", text.usd(indirect))
     cols[3].metric(f"Net change in US imports, {last}", text.usd(net))
     spread = default_at_risk(cfg["version"], base)
     changed = [a for a in scenario.assumptions if a.label == USER]
@@ -506,8 +508,7 @@ def headline(result, scenario, cfg: dict, source: str) -> None:
     )
     if changed:
         words = "; ".join(
-            f"{PARAMETER_WORDS.get(a.name, a.name)}"
-            f"{' (' + a.scope + ')' if a.scope else ''} {a.value:.1%}"
+            f"{PARAMETER_WORDS.get(a.name, a.name)} ({scope_text(a.scope, labels)}) {a.value:.1%}"
             for a in changed
         )
         st.info(f"Changed from the {SCENARIOS[cfg['level']].lower()} defaults: {words}.")
@@ -551,11 +552,12 @@ def projection_section(result, cfg, data, labels, names, frame) -> None:
             f"{cfg['base_year']}, so the model projects nothing for it."
         )
     colour = theme.partner_colour(partner) if partner != ALL else "#333333"
+    who = partners[partner] if partner != ALL else "all partners in the data"
     source = source_line(in_group["datasets"])
     fig = charts.projection_chart(
         df,
         colour=colour,
-        title=f"US imports of {groups[group].lower()} from {partners[partner]}",
+        title=f"US imports of {groups[group].lower()} from {who}",
         subtitle=(
             f"{SCENARIOS[cfg['level']]} scenario from base year {cfg['base_year']}; "
             f"counterfactual: {COUNTERFACTUALS[cfg['counterfactual']].lower()}"
@@ -570,7 +572,7 @@ def projection_section(result, cfg, data, labels, names, frame) -> None:
             fig,
             df,
             chart_id="projection",
-            summary=projection_summary(df, partners[partner], groups[group], cfg["base_year"]),
+            summary=projection_summary(df, who, groups[group], cfg["base_year"]),
             table=df.rename(
                 columns={
                     "actual_usd": "actual imports (USD, CIF)",
@@ -904,7 +906,7 @@ def page() -> None:
     frame = result.assumptions_frame()
     source = source_line(data["imports"]["datasets"])
     if not is_embedded():
-        headline(result, scenario, cfg, source)
+        headline(result, scenario, cfg, source, labels)
     section("Projection against the counterfactual and what happened")
     projection_section(result, cfg, data, labels, names, frame)
     section("Trade at risk by product group and partner")

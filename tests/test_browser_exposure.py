@@ -1,4 +1,5 @@
-"""The Exposure modeller in a real headless Chromium: download the template, upload it
+"""The Exposure modeller (and the WRO impact page it sits beside) in a real headless
+Chromium: download the template, upload it
 back filled in, see every line computed, download the CSV report and check it; upload
 malformed files and see the messages, never an exception. Uploads are sent from memory
 (Playwright file payloads), as a browser would send them."""
@@ -8,7 +9,7 @@ from playwright.sync_api import expect, sync_playwright
 
 import exposure
 from dashboard import export
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, running_app, screenshot
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, running_app, screenshot, wait_for_charts
 
 pytestmark = pytest.mark.browser
 
@@ -149,3 +150,17 @@ def test_malformed_uploads_show_messages_never_an_exception(app_url, page):
     upload(page, "empty.csv", b"")
     expect(page.get_by_text("The file is empty.").first).to_be_visible()
     assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_wro_impact_page_renders_and_a_slider_link_applies(app_url, page):
+    page.goto(f"{app_url}/wro_impact?impact_scenario=High+effect&impact_enforcement=60")
+    wait_for_charts(page, count=3)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    expect(page.get_by_text("Changed from the high effect defaults").first).to_be_visible()
+    expect(page.get_by_text("Published estimates: reference points, not a series")).to_be_visible()
+    screenshot(page, "wro_impact")
+    page.get_by_role("button", name="Restore defaults").click()
+    page.wait_for_timeout(500)
+    settle(page)
+    expect(page.get_by_text("Changed from the high effect defaults")).to_have_count(0)
+    assert "impact_scenario" not in page.url and "impact_enforcement" not in page.url
