@@ -98,16 +98,9 @@ def read_table(table: pd.DataFrame, countries: pd.DataFrame) -> tuple[pd.DataFra
 
 
 def empty_table() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "hs_code": pd.Series(dtype="object"),
-            "origin": pd.Series(dtype="object"),
-            "annual_value_usd": pd.Series(dtype="float64"),
-            "quantity": pd.Series(dtype="float64"),
-            "quantity_unit": pd.Series(dtype="object"),
-            "supplier": pd.Series(dtype="object"),
-        }
-    )
+    """The editable table: every column is text, so whatever is typed reaches the same
+    validation as a file (a number column would refuse '1,200' and hold blanks badly)."""
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in EDITOR_COLUMNS})
 
 
 # --- exposure and the report (pure) ----------------------------------------------------------
@@ -341,16 +334,16 @@ def input_lines(countries: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, st
         column_config={
             "hs_code": st.column_config.TextColumn("hs_code", help="2 to 10 digits"),
             "origin": st.column_config.TextColumn("origin", help="ISO3 code or country name"),
-            "annual_value_usd": st.column_config.NumberColumn(
-                "annual_value_usd", min_value=0.0, format="%,.0f"
+            "annual_value_usd": st.column_config.TextColumn(
+                "annual_value_usd", help="US dollars a year, e.g. 1200000 or 1,200,000"
             ),
-            "quantity": st.column_config.NumberColumn("quantity", min_value=0.0),
-            "quantity_unit": st.column_config.TextColumn("quantity_unit"),
-            "supplier": st.column_config.TextColumn("supplier"),
+            "quantity": st.column_config.TextColumn("quantity", help="optional"),
+            "quantity_unit": st.column_config.TextColumn("quantity_unit", help="optional"),
+            "supplier": st.column_config.TextColumn("supplier", help="optional"),
         },
     )
-    table = table.dropna(how="all")
-    if table.empty:
+    # Blank lines are skipped by the validator; the others keep their line numbers.
+    if all(not cell_text(v).strip() for v in table.to_numpy().ravel()):
         return pd.DataFrame(), pd.DataFrame(), ""
     lines, messages = read_table(table, countries)
     return lines, messages, "the table above"
@@ -374,7 +367,8 @@ def show_messages(messages: pd.DataFrame, lines: pd.DataFrame, where: str) -> No
     """Every validation message, by row; whole-file problems also in words above."""
     if messages.empty:
         if not lines.empty:
-            st.success(f"All {plural(len(lines), 'line')} from {where} passed the checks.")
+            every = "All " if len(lines) > 1 else ""
+            st.success(f"{every}{plural(len(lines), 'line')} from {where} passed the checks.")
         return
     errors = int((messages["severity"] == ERROR).sum())
     warnings = int((messages["severity"] == WARNING).sum())

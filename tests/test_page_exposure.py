@@ -268,9 +268,10 @@ def test_typed_lines_in_the_table(app_env, tables):
     at.session_state["modeller_editor"] = {
         "edited_rows": {},
         "added_rows": [
-            {"hs_code": "610910", "origin": "China", "annual_value_usd": 2_000_000},
-            {"hs_code": "620342", "origin": "VNM", "annual_value_usd": 500_000},
-            {"hs_code": "99X", "origin": "CHN", "annual_value_usd": 5},
+            {"hs_code": "610910", "origin": "China", "annual_value_usd": "2,000,000"},
+            {},  # a blank line: skipped, the next lines keep their numbers
+            {"hs_code": "620342", "origin": "VNM", "annual_value_usd": "500000"},
+            {"hs_code": "99X", "origin": "CHN", "annual_value_usd": "5"},
         ],
         "deleted_rows": [],
     }
@@ -280,7 +281,7 @@ def test_typed_lines_in_the_table(app_env, tables):
     want = expected(tables, typed, tables["scenarios"]["central"])
     assert at.metric[2].value == text.usd(want["at_risk_value_usd"].sum())
     checks = at.table[0].value
-    assert list(checks["line"]) == ["3"]
+    assert list(checks["line"]) == ["4"]
     assert any("2 lines from the table above used" in w.value for w in at.warning)
 
 
