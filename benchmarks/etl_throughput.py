@@ -7,11 +7,14 @@
    None of it is real trade data.
 2. Times, in the same run, on the same file:
    (a) plain DuckDB: read_csv with default type sniffing into a table;
-   (b) our ingest path: etl/sql/raw/csv_all_varchar.sql (everything as text) into a
-       raw table, then a staging-style SELECT with the casts stg_census_api does
-       (HS code stays text, values to DOUBLE, time to year/month INTEGER) into a table.
-       Both write to an on-disk DuckDB file, as the build does.
-   Prints rows/s for both and their ratio (target: ours within 1.25x of plain).
+   (b) our ingest path: the build's raw_ view over the file (etl.build.create_raw_view:
+       etl/sql/raw/csv_all_varchar.sql, everything as text) and, in the same pass, the
+       renames, casts and country-code filter of etl/sql/staging/stg_census_api.sql (HS
+       code stays text, values to DOUBLE, time to year/month INTEGER) into a table;
+   (c) the whole stg_census_api model over that view, with its country lookups and
+       latest-fetch dedupe (the file stands in for one fetch).
+   All write to an on-disk DuckDB file, as the build does.
+   Prints rows/s for each and the ratios (target: (b) within 1.25x of plain).
 3. Times a full etl.build.build() from the shipped snapshot, best of 3 (target < 5 s).
 
 Usage: python benchmarks/etl_throughput.py [--rows N] [--repeat K] [--workdir DIR] [--keep]
@@ -35,10 +38,10 @@ sys.path.insert(0, str(ROOT))
 from etl import build as etl_build  # noqa: E402
 from etl import paths  # noqa: E402
 
-RAW_SQL = (paths.SQL_DIR / "raw" / "csv_all_varchar.sql").read_text(encoding="utf-8")
+STG_CENSUS_API_SQL = (paths.SQL_DIR / "staging" / "stg_census_api.sql").read_text(encoding="utf-8")
 
-# The renames, casts and filter of etl/sql/staging/stg_census_api.sql on a text table
-# (its country lookup joins and latest-fetch dedup are left out: casts only).
+# The renames, casts and filter of etl/sql/staging/stg_census_api.sql on the raw view
+# (its country lookup joins and latest-fetch dedup are left out: casts only; (c) has them).
 STAGING_SELECT = """
 select
     'census' as source,
@@ -150,14 +153,18 @@ def time_plain(csv_path: Path, db_path: Path) -> tuple[float, int, str]:
     return elapsed, n, hs_type
 
 
-def time_ours(csv_path: Path, db_path: Path) -> tuple[float, float, int, str]:
+def _raw_view(csv_path: Path, db_path: Path):
+    """A fresh on-disk database with the build's raw_ view over the file."""
     db_path.unlink(missing_ok=True)
     con = duckdb.connect(str(db_path))
+    etl_build.create_raw_view(con, "raw_synthetic", csv_path)
+    return con
+
+
+def time_ours(csv_path: Path, db_path: Path) -> tuple[float, int, str]:
+    con = _raw_view(csv_path, db_path)
     started = time.perf_counter()
-    con.execute(f"create table raw as {RAW_SQL}", {"path": str(csv_path), "skip": 0})
-    raw_done = time.perf_counter()
-    con.execute("create table stg as " + STAGING_SELECT.format(source="raw"))
-    con.execute("drop table raw")  # as the build drops intermediate tables
+    con.execute("create table stg as " + STAGING_SELECT.format(source="raw_synthetic"))
     con.execute("checkpoint")
     elapsed = time.perf_counter() - started
     n = con.execute("select count(*) from stg").fetchone()[0]
@@ -168,19 +175,20 @@ def time_ours(csv_path: Path, db_path: Path) -> tuple[float, float, int, str]:
     ).fetchone()[0]
     con.close()
     db_path.unlink(missing_ok=True)
-    return elapsed, raw_done - started, n, f"{hs_type}, {zeros:,} codes with a leading zero"
+    return elapsed, n, f"{hs_type}, {zeros:,} codes with a leading zero"
 
 
-def time_single_pass(csv_path: Path, db_path: Path) -> float:
-    """Diagnosis only: the same casts straight over the all-text read_csv, without
-    materialising the raw table first."""
-    db_path.unlink(missing_ok=True)
-    con = duckdb.connect(str(db_path))
-    started = time.perf_counter()
+def time_model(csv_path: Path, db_path: Path) -> float:
+    """(c): the real stg_census_api model, the file standing in for one saved fetch."""
+    con = _raw_view(csv_path, db_path)
+    seeds = paths.SEEDS_DIR / "countries.csv"
+    con.execute(f"create table seed_countries as {etl_build.raw_csv_sql(seeds)}")
     con.execute(
-        "create table stg as " + STAGING_SELECT.format(source=f"({RAW_SQL}) as raw"),
-        {"path": str(csv_path), "skip": 0},
+        "create view raw_census_api as select *, '2026-01-01T00:00:00Z' as fetched_at,"
+        " 'census_api/SYNTHETIC' as fetch_dir from raw_synthetic"
     )
+    started = time.perf_counter()
+    con.execute(f"create table stg_census_api as {STG_CENSUS_API_SQL}")
     con.execute("checkpoint")
     elapsed = time.perf_counter() - started
     con.close()
@@ -229,38 +237,36 @@ def main(argv=None) -> int:
     con.close()
 
     db = workdir / "bench.duckdb"
-    plain, ours, ours_raw, single = [], [], [], []
+    plain, ours, model = [], [], []
     for i in range(args.repeat):
         t, n_plain, plain_type = time_plain(csv_path, db)
         plain.append(t)
-        t, t_raw, n_ours, ours_type = time_ours(csv_path, db)
+        t, n_ours, ours_type = time_ours(csv_path, db)
         ours.append(t)
-        ours_raw.append(t_raw)
-        single.append(time_single_pass(csv_path, db))
+        model.append(time_model(csv_path, db))
         print(
-            f"  run {i + 1}: plain {plain[-1]:.2f} s, ours {ours[-1]:.2f} s "
-            f"(raw step {t_raw:.2f} s), single pass {single[-1]:.2f} s"
+            f"  run {i + 1}: plain {plain[-1]:.2f} s, ours {ours[-1]:.2f} s, "
+            f"whole stg_census_api model {model[-1]:.2f} s"
         )
     assert n_plain == n_ours == args.rows, (n_plain, n_ours)
 
-    best_plain, best_ours = min(plain), min(ours)
+    best_plain, best_ours, best_model = min(plain), min(ours), min(model)
     ratio = best_ours / best_plain
     print(f"\nIngest of {args.rows:,} SYNTHETIC rows, best of {args.repeat}:")
     print(
-        f"  (a) plain read_csv, sniffed types : {best_plain:6.2f} s  "
+        f"  (a) plain read_csv, sniffed types   : {best_plain:6.2f} s  "
         f"{args.rows / best_plain:>12,.0f} rows/s  (I_COMMODITY read as {plain_type})"
     )
     print(
-        f"  (b) ours, raw text + staging casts: {best_ours:6.2f} s  "
-        f"{args.rows / best_ours:>12,.0f} rows/s  (raw step alone {min(ours_raw):.2f} s; "
-        f"hs_code {ours_type})"
+        f"  (b) ours, raw view + staging casts  : {best_ours:6.2f} s  "
+        f"{args.rows / best_ours:>12,.0f} rows/s  (hs_code {ours_type})"
     )
     verdict = "meets" if ratio <= 1.25 else "MISSES"
     print(f"  ratio ours/plain: {ratio:.2f}x  -> {verdict} the 1.25x target")
     print(
-        f"  (diagnosis) same casts in one pass over the text read, no raw table: "
-        f"{min(single):.2f} s, {args.rows / min(single):,.0f} rows/s, "
-        f"{min(single) / best_plain:.2f}x plain"
+        f"  (c) whole stg_census_api model      : {best_model:6.2f} s  "
+        f"{args.rows / best_model:>12,.0f} rows/s  ({best_model / best_plain:.2f}x plain; "
+        "adds country lookups and the latest-fetch dedupe)"
     )
 
     print(f"\nFull etl.build.build() from the shipped snapshot, {args.repeat} runs:")

@@ -21,35 +21,16 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
-from etl import paths
 from etl.fetch_cli import add_fetch_parser
 from etl.sources import census, http
+from tests import fetch_helpers
+from tests.fetch_helpers import STAGING_COLUMNS, assert_no_secret
 
 ROOT = Path(__file__).resolve().parent.parent
 RECORDED = Path(__file__).resolve().parent / "fixtures" / "recorded" / "census"
 SECRET = "census-Sekr1t-key-0123456789abcdef01234567"
 GET = ",".join(census.GET_FIELDS)
 CHN52 = "hs52_CHN_2019-01_2019-03.json"
-STAGING_COLUMNS = [
-    ("source", "VARCHAR"),
-    ("dataset", "VARCHAR"),
-    ("reporter_iso3", "VARCHAR"),
-    ("partner_iso3", "VARCHAR"),
-    ("flow", "VARCHAR"),
-    ("hs_code", "VARCHAR"),
-    ("hs_level", "INTEGER"),
-    ("hs_revision", "VARCHAR"),
-    ("description", "VARCHAR"),
-    ("year", "INTEGER"),
-    ("month", "INTEGER"),
-    ("value_usd", "DOUBLE"),
-    ("value_basis", "VARCHAR"),
-    ("quantity", "DOUBLE"),
-    ("quantity_unit", "VARCHAR"),
-    ("net_weight_kg", "DOUBLE"),
-    ("vintage", "VARCHAR"),
-    ("fetched_at", "TIMESTAMP"),
-]
 
 
 def recorded(name: str) -> bytes:
@@ -104,26 +85,9 @@ def fetch_dirs(raw: Path) -> list[Path]:
     return sorted(parent.iterdir()) if parent.exists() else []
 
 
-def assert_no_secret(raw: Path, *texts: str) -> None:
-    for text in texts:
-        assert SECRET not in text
-    if raw.exists():
-        for path in raw.rglob("*"):
-            if path.is_file():
-                assert SECRET.encode() not in path.read_bytes(), path
-
-
 def staged(raw: Path) -> duckdb.DuckDBPyConnection:
     """read_raw + stg_census_api in an in-memory DuckDB, as the build runs them."""
-    con = duckdb.connect()
-    con.execute(
-        "create table seed_countries as select * from read_csv(?, all_varchar = true)",
-        [str(paths.SEEDS_DIR / "countries.csv")],
-    )
-    con.register("raw_census_api", census.read_raw(raw))
-    sql = (paths.SQL_DIR / "staging" / "stg_census_api.sql").read_text()
-    con.execute(f"create table stg_census_api as {sql}")
-    return con
+    return fetch_helpers.staged("stg_census_api", "raw_census_api", census.read_raw(raw))
 
 
 def rows(con, where="true") -> list[tuple]:
@@ -147,7 +111,7 @@ def test_fetch_saves_bodies_and_query_without_the_key(env, httpserver, capsys):
     assert "Saved 3 rows from 1 request(s) in " in out
     # the key went to the server, and nowhere else
     assert httpserver.log[0][0].args["key"] == SECRET
-    assert_no_secret(env, out, err)
+    assert_no_secret(SECRET, env, out, err)
 
     [fetch_dir] = fetch_dirs(env)
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}T\d{6}Z", fetch_dir.name)
@@ -358,7 +322,7 @@ def assert_failed_cleanly(env, earlier, snapshot, capsys, message):
     assert message in err
     assert "Traceback" not in err + out
     assert "Nothing was saved" in err
-    assert_no_secret(env, out, err)
+    assert_no_secret(SECRET, env, out, err)
     assert fetch_dirs(env) == [earlier]  # no new dir, no .partial left behind
     assert {p.name: p.read_bytes() for p in earlier.iterdir()} == snapshot
 
@@ -432,7 +396,7 @@ def test_timeout_fails_clearly(hanging_server, tmp_path, capsys):
         "Census API timed out (no answer within 0.2 s) after 2 attempts "
         "for HS 52 CHN 2019-01..2019-03"
     ) in err
-    assert_no_secret(tmp_path / "raw", out, err)
+    assert_no_secret(SECRET, tmp_path / "raw", out, err)
     assert fetch_dirs(tmp_path / "raw") == []
 
 
@@ -477,7 +441,7 @@ def test_connection_refused_message_has_no_key(tmp_path, monkeypatch, capsys):
     assert code == 1
     out, err = capsys.readouterr()
     assert "Census API could not be reached (" in err and "after 2 attempts" in err
-    assert_no_secret(tmp_path, out, err)
+    assert_no_secret(SECRET, tmp_path, out, err)
 
 
 @pytest.mark.parametrize(

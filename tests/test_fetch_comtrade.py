@@ -17,35 +17,16 @@ import pandas as pd
 import pytest
 from pytest_httpserver import HTTPServer
 
-from etl import paths
 from etl.fetch_cli import add_fetch_parser
 from etl.sources import comtrade, http
+from tests import fetch_helpers
+from tests.fetch_helpers import STAGING_COLUMNS, assert_no_secret
 
 RECORDED = Path(__file__).resolve().parent / "fixtures" / "recorded" / "comtrade"
 SECRET = "0123456789abcdef0123456789abcdef"
 GET = "/data/v1/get/C/A/HS"
 PREVIEW = "/public/v1/preview/C/A/HS"
 FILTERS = {"customsCode": "C00", "motCode": "0", "partner2Code": "0", "includeDesc": "true"}
-STAGING_COLUMNS = [
-    ("source", "VARCHAR"),
-    ("dataset", "VARCHAR"),
-    ("reporter_iso3", "VARCHAR"),
-    ("partner_iso3", "VARCHAR"),
-    ("flow", "VARCHAR"),
-    ("hs_code", "VARCHAR"),
-    ("hs_level", "INTEGER"),
-    ("hs_revision", "VARCHAR"),
-    ("description", "VARCHAR"),
-    ("year", "INTEGER"),
-    ("month", "INTEGER"),
-    ("value_usd", "DOUBLE"),
-    ("value_basis", "VARCHAR"),
-    ("quantity", "DOUBLE"),
-    ("quantity_unit", "VARCHAR"),
-    ("net_weight_kg", "DOUBLE"),
-    ("vintage", "VARCHAR"),
-    ("fetched_at", "TIMESTAMP"),
-]
 
 
 def recorded(name: str) -> bytes:
@@ -102,25 +83,9 @@ def fetch_dirs(raw: Path) -> list[Path]:
     return sorted(parent.iterdir()) if parent.exists() else []
 
 
-def assert_no_secret(raw: Path, *texts: str) -> None:
-    for text in texts:
-        assert SECRET not in text
-    if raw.exists():
-        for path in raw.rglob("*"):
-            if path.is_file():
-                assert SECRET.encode() not in path.read_bytes(), path
-
-
 def staged(raw: Path) -> duckdb.DuckDBPyConnection:
-    con = duckdb.connect()
-    con.execute(
-        "create table seed_countries as select * from read_csv(?, all_varchar = true)",
-        [str(paths.SEEDS_DIR / "countries.csv")],
-    )
-    con.register("raw_comtrade_api", comtrade.read_raw(raw))
-    sql = (paths.SQL_DIR / "staging" / "stg_comtrade_api.sql").read_text()
-    con.execute(f"create table stg_comtrade_api as {sql}")
-    return con
+    """read_raw + stg_comtrade_api in an in-memory DuckDB, as the build runs them."""
+    return fetch_helpers.staged("stg_comtrade_api", "raw_comtrade_api", comtrade.read_raw(raw))
 
 
 US_CHINA_ARGS = (
@@ -139,7 +104,7 @@ def test_keyed_fetch_sends_header_saves_bodies_and_hides_the_key(env, httpserver
     request = httpserver.log[0][0]
     assert request.headers["Ocp-Apim-Subscription-Key"] == SECRET
     out, err = capsys.readouterr()
-    assert_no_secret(env, out, err)
+    assert_no_secret(SECRET, env, out, err)
     assert "HTTP 200, 6 rows" in out and "Saved 6 rows from 1 request(s)" in out
 
     [fetch_dir] = fetch_dirs(env)
@@ -349,7 +314,7 @@ def test_failures_are_clear_and_write_nothing(env, httpserver, capsys, body, sta
     assert message in err
     assert err.startswith("Comtrade fetch failed: ")
     assert "Traceback" not in out + err
-    assert_no_secret(env, out, err)
+    assert_no_secret(SECRET, env, out, err)
     assert fetch_dirs(env) == [earlier]
     assert {p.name: p.read_bytes() for p in earlier.iterdir()} == snapshot
 

@@ -315,19 +315,6 @@ def fetch(
 
 
 def read_raw(raw_root: Path) -> pd.DataFrame:
-    """Every record of every saved Comtrade fetch, all values as text, plus
-    `fetched_at` (ISO UTC) and `fetch_dir` (relative to raw_root). Empty frame with
-    the same columns when nothing was fetched."""
-    records: list[dict[str, str | None]] = []
-    for fetch_dir, fetched_at in http.fetch_dirs(raw_root, DATASET):
-        rel = f"{DATASET}/{fetch_dir.name}"
-        for path in http.response_files(fetch_dir):
-
-            def error(msg: str, path: Path = path) -> Exception:
-                return http.RawDataError(f"{path}: {msg}")
-
-            for record in _records_from_json(http.load_json(path), error):
-                record["fetched_at"] = fetched_at
-                record["fetch_dir"] = rel
-                records.append(record)
-    return pd.DataFrame(records, columns=list(RAW_COLUMNS), dtype="str")
+    """Every record of every saved Comtrade fetch, all values as text, with
+    `fetched_at` and `fetch_dir` (see http.read_saved)."""
+    return http.read_saved(raw_root, DATASET, _records_from_json, RAW_COLUMNS)

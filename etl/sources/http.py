@@ -24,6 +24,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import requests
 
 REDACTED = "REDACTED"
@@ -398,6 +399,28 @@ def fetch_dirs(raw_root: Path, dataset: str) -> list[tuple[Path, str]]:
             stamp = datetime.strptime(entry.name, STAMP_FORMAT).replace(tzinfo=UTC)
             out.append((entry, iso(stamp)))
     return out
+
+
+def read_saved(
+    raw_root: Path, dataset: str, rows_of: Callable, columns: tuple[str, ...]
+) -> pd.DataFrame:
+    """Every row of every saved fetch of `dataset`, all values as text, plus `fetched_at`
+    (ISO UTC) and `fetch_dir` (relative to raw_root). `rows_of(body, error)` turns one
+    saved JSON body into row dicts; `error(msg)` makes a RawDataError naming the file.
+    An empty frame with the same columns when nothing was fetched."""
+    records: list[dict[str, str | None]] = []
+    for fetch_dir, fetched_at in fetch_dirs(raw_root, dataset):
+        rel = f"{dataset}/{fetch_dir.name}"
+        for path in response_files(fetch_dir):
+
+            def error(msg: str, path: Path = path) -> Exception:
+                return RawDataError(f"{path}: {msg}")
+
+            for row in rows_of(load_json(path), error):
+                row["fetched_at"] = fetched_at
+                row["fetch_dir"] = rel
+                records.append(row)
+    return pd.DataFrame(records, columns=list(columns), dtype="str")
 
 
 def response_files(fetch_dir: Path) -> list[Path]:

@@ -1,0 +1,37 @@
+"""Shared AppTest helpers: open a page the way a user does (the app first, then the
+page, with the URL's query parameters) and read back the plotly figures it drew."""
+
+import json
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+
+
+def open_page(
+    page: str | None = None, params: dict | None = None, timeout: float = 30
+) -> AppTest:
+    """Run app.py with `params` in the URL, then switch to `page` (None = Overview).
+    Fails the test if the script raised."""
+    at = AppTest.from_file(APP, default_timeout=timeout)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(page)
+        at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at
+
+
+def figures(at: AppTest) -> list[dict]:
+    """Every plotly figure on the page, as its JSON spec, in page order."""
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def plain_title(fig: dict) -> str:
+    """A figure's title without its subtitle and markup."""
+    title = fig["layout"]["title"]["text"].split("<br>")[0]
+    return title.replace("<b>", "").replace("</b>", "")

@@ -1,0 +1,51 @@
+"""Helpers shared by the Census and Comtrade fetcher tests."""
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from etl import build, paths
+
+# Every staging model feeds stg_trade_flows with these columns and types.
+STAGING_COLUMNS = [
+    ("source", "VARCHAR"),
+    ("dataset", "VARCHAR"),
+    ("reporter_iso3", "VARCHAR"),
+    ("partner_iso3", "VARCHAR"),
+    ("flow", "VARCHAR"),
+    ("hs_code", "VARCHAR"),
+    ("hs_level", "INTEGER"),
+    ("hs_revision", "VARCHAR"),
+    ("description", "VARCHAR"),
+    ("year", "INTEGER"),
+    ("month", "INTEGER"),
+    ("value_usd", "DOUBLE"),
+    ("value_basis", "VARCHAR"),
+    ("quantity", "DOUBLE"),
+    ("quantity_unit", "VARCHAR"),
+    ("net_weight_kg", "DOUBLE"),
+    ("vintage", "VARCHAR"),
+    ("fetched_at", "TIMESTAMP"),
+]
+
+
+def staged(model: str, raw_table: str, frame: pd.DataFrame) -> duckdb.DuckDBPyConnection:
+    """One staging model over a fetcher's read_raw() frame in an in-memory DuckDB, with
+    the country seed the build gives it."""
+    con = duckdb.connect()
+    seeds = paths.SEEDS_DIR / "countries.csv"
+    con.execute(f"create table seed_countries as {build.raw_csv_sql(seeds)}")
+    con.register(raw_table, frame)
+    con.execute(f"create table {model} as {build.model_sql(model)}")
+    return con
+
+
+def assert_no_secret(secret: str, raw: Path, *texts: str) -> None:
+    """The API key is in none of the texts (output, errors) nor in any saved file."""
+    for text in texts:
+        assert secret not in text
+    if raw.exists():
+        for path in raw.rglob("*"):
+            if path.is_file():
+                assert secret.encode() not in path.read_bytes(), path
