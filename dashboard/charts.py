@@ -41,14 +41,19 @@ def _source_annotation(source: str) -> dict:
     )
 
 
-def _base_figure(title: str, subtitle: str, source: str) -> go.Figure:
-    return go.Figure(
-        layout=dict(
-            template=theme.TEMPLATE_NAME,
-            title=dict(text=_title_text(title, subtitle)),
-            annotations=[_source_annotation(source)],
-        )
+def _layout(title: str, subtitle: str, source: str, labels=(), **rest) -> dict:
+    """What every chart's layout has: the theme, title and subtitle, and the source line
+    (then any event labels); `rest` is the chart's own layout."""
+    return dict(
+        template=theme.TEMPLATE_NAME,
+        title=dict(text=_title_text(title, subtitle)),
+        annotations=[_source_annotation(source), *labels],
+        **rest,
     )
+
+
+def _base_figure(title: str, subtitle: str, source: str) -> go.Figure:
+    return go.Figure(layout=_layout(title, subtitle, source))
 
 
 def _event_marks(events: pd.DataFrame | None, *, axis: str, x_range) -> tuple[list, list]:
@@ -78,6 +83,14 @@ def _event_marks(events: pd.DataFrame | None, *, axis: str, x_range) -> tuple[li
     return shapes, labels
 
 
+def _year_axis(years: pd.Series, events: pd.DataFrame | None) -> tuple[dict, list, list]:
+    """A year axis with a tick a year, half a year of room at each end, and the event
+    marks (shapes, labels) that fall in it."""
+    x_range = (float(years.min()) - 0.5, float(years.max()) + 0.5)
+    shapes, labels = _event_marks(events, axis="year", x_range=x_range)
+    return dict(range=list(x_range), dtick=1, title=dict(text="Year")), shapes, labels
+
+
 def _mark_events(fig: go.Figure, events: pd.DataFrame, *, axis: str, x_range) -> None:
     """Add the event marks to an existing figure, in one layout update."""
     shapes, labels = _event_marks(events, axis=axis, x_range=x_range)
@@ -86,6 +99,22 @@ def _mark_events(fig: go.Figure, events: pd.DataFrame, *, axis: str, x_range) ->
             shapes=list(fig.layout.shapes) + shapes,
             annotations=list(fig.layout.annotations) + labels,
         )
+
+
+def events_to_mark(events: pd.DataFrame, span_years: int) -> pd.DataFrame:
+    """The events to mark on a time axis: on an axis of decades, only the region-wide WRO
+    and the UFLPA (four labels crowd each other there)."""
+    if span_years > 25:
+        return events[events["event_id"].isin(["region_wro", "uflpa"])]
+    return events
+
+
+def distinct_colours(codes) -> dict[str, str]:
+    """The theme's colour for known partners (China always the same), and unused
+    colour-blind-safe colours for the rest, so no two chosen countries share one."""
+    fixed = {c: theme.PARTNER_COLOURS[c] for c in codes if c in theme.PARTNER_COLOURS}
+    spare = [c for c in theme.OKABE_ITO if c not in fixed.values() and c != theme.CHINA_COLOUR]
+    return {c: fixed.get(c) or (spare.pop(0) if spare else theme.OTHER_COLOUR) for c in codes}
 
 
 def series_over_time_chart(
@@ -130,23 +159,21 @@ def series_over_time_chart(
             )
         )
     xaxis, shapes, labels = {}, [], []
-    axis = "year" if x == "year" else "date"
-    if not df.empty:
-        if axis == "year":
-            x_range = (float(df[x].min()) - 0.5, float(df[x].max()) + 0.5)
-            xaxis = dict(range=list(x_range), dtick=1, title=dict(text="Year"))
-        else:
-            lo, hi = pd.Timestamp(df[x].min()), pd.Timestamp(df[x].max())
-            x_range = (lo - pd.Timedelta(days=15), hi + pd.Timedelta(days=15))
-            xaxis = dict(title=dict(text="Month"))
-        shapes, labels = _event_marks(events, axis=axis, x_range=x_range)
+    if not df.empty and x == "year":
+        xaxis, shapes, labels = _year_axis(df[x], events)
+    elif not df.empty:
+        lo, hi = pd.Timestamp(df[x].min()), pd.Timestamp(df[x].max())
+        x_range = (lo - pd.Timedelta(days=15), hi + pd.Timedelta(days=15))
+        xaxis = dict(title=dict(text="Month"))
+        shapes, labels = _event_marks(events, axis="date", x_range=x_range)
     # Percentages as 12%; money as 12B, not plotly's SI 12G.
     yaxis = dict(title=dict(text=y_title), rangemode="tozero")
     yaxis.update(tickformat=".0%" if percent else None, exponentformat=None if percent else "B")
-    layout = dict(
-        template=theme.TEMPLATE_NAME,
-        title=dict(text=_title_text(title, subtitle)),
-        annotations=[_source_annotation(source)] + labels,
+    layout = _layout(
+        title,
+        subtitle,
+        source,
+        labels,
         shapes=shapes,
         xaxis=xaxis,
         yaxis={k: v for k, v in yaxis.items() if v is not None},
@@ -299,18 +326,28 @@ def projection_chart(
         )
     xaxis, shapes, labels = {}, [], []
     if not part.empty:
-        x_range = (float(part["year"].min()) - 0.5, float(part["year"].max()) + 0.5)
-        xaxis = dict(range=list(x_range), dtick=1, title=dict(text="Year"))
-        shapes, labels = _event_marks(events, axis="year", x_range=x_range)
-    layout = dict(
-        template=theme.TEMPLATE_NAME,
-        title=dict(text=_title_text(title, subtitle)),
-        annotations=[_source_annotation(source)] + labels,
+        xaxis, shapes, labels = _year_axis(part["year"], events)
+    layout = _layout(
+        title,
+        subtitle,
+        source,
+        labels,
         shapes=shapes,
         xaxis=xaxis,
         yaxis=dict(title=dict(text=y_title), rangemode="tozero", exponentformat="B"),
     )
     return go.Figure(dict(data=traces, layout=layout))
+
+
+def _group_rows(order: list[str]) -> dict:
+    """One row per product group, top to bottom in `order`, each row 40 px high."""
+    return dict(
+        yaxis=dict(
+            autorange="reversed", type="category", categoryorder="array", categoryarray=order
+        ),
+        height=max(380, 200 + 40 * len(order)),
+        margin=dict(l=70, r=30, t=90, b=150),  # room for a source line of three lines
+    )
 
 
 def at_risk_chart(
@@ -338,17 +375,13 @@ def at_risk_chart(
                 hovertemplate="%{y}: $%{x:,.4s}<extra>%{fullData.name}</extra>",
             )
         )
-    layout = dict(
-        template=theme.TEMPLATE_NAME,
-        title=dict(text=_title_text(title, subtitle)),
-        annotations=[_source_annotation(source)],
+    layout = _layout(
+        title,
+        subtitle,
+        source,
         barmode="stack",
         xaxis=dict(title=dict(text=x_title), exponentformat="B", rangemode="tozero"),
-        yaxis=dict(
-            autorange="reversed", type="category", categoryorder="array", categoryarray=order
-        ),
-        height=max(380, 200 + 40 * len(order)),
-        margin=dict(l=70, r=30, t=90, b=150),  # room for a source line of three lines
+        **_group_rows(order),
     )
     return go.Figure(dict(data=traces, layout=layout))
 
@@ -380,10 +413,10 @@ def backtest_chart(
                 hovertemplate="%{y}: %{x:.1f}%<extra>%{fullData.name}</extra>",
             )
         )
-    layout = dict(
-        template=theme.TEMPLATE_NAME,
-        title=dict(text=_title_text(title, subtitle)),
-        annotations=[_source_annotation(source)],
+    layout = _layout(
+        title,
+        subtitle,
+        source,
         xaxis=dict(
             title=dict(text="Mean absolute percentage error, % (log scale)"),
             type="log",
@@ -391,10 +424,6 @@ def backtest_chart(
             showgrid=True,
             gridcolor="#E5E5E5",
         ),
-        yaxis=dict(
-            autorange="reversed", type="category", categoryorder="array", categoryarray=order
-        ),
-        height=max(380, 200 + 40 * len(order)),
-        margin=dict(l=70, r=30, t=90, b=150),  # room for a source line of three lines
+        **_group_rows(order),
     )
     return go.Figure(dict(data=traces, layout=layout))

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, filters, queries, text
-from dashboard.components import chart_block, source_line
+from dashboard.components import chart_block, section, share_link, source_line
 
 ANNUAL_SOURCE = "comtrade"
 MONTHLY_NOTE = "The WRO (Jan 2021) and UFLPA (Jun 2022) precede this series."
@@ -14,6 +14,20 @@ DEFAULTS = {
     "cotton": {"group": "cotton_apparel", "chapter": "61", "monthly": "61"},
     "tomato": {"group": "tomato_paste_preserved", "chapter": "20", "monthly": "20"},
 }
+
+
+def product_page(family: str, *, monthly_heading: str) -> None:
+    """Everything below the page header: the sidebar filters, then each section."""
+    f = sidebar(family)
+    section("By WRO product group")
+    group_section(family, f)
+    section("By HS code: chapter, heading, line")
+    drilldown_section(family, f)
+    section("China's share, where the data has a world total")
+    china_share_section(family)
+    section(monthly_heading)
+    monthly_section(family, f)
+    share_link()
 
 
 def sidebar(family: str) -> dict:
@@ -48,6 +62,39 @@ def missing_partners_note(df: pd.DataFrame, chosen: tuple, names: dict) -> None:
         st.caption("No data in this series for: " + ", ".join(missing) + ".")
 
 
+def partner_chart(
+    df: pd.DataFrame,
+    f: dict,
+    *,
+    chart_id: str,
+    x: str,
+    y: str,
+    what: str,
+    datasets: str,
+    fmt=text.usd,
+    x_fmt=str,
+    **kw,
+) -> None:
+    """US imports by partner over time (one line a partner, the events marked, the source
+    line naming the datasets in column `datasets`), its summary, table and downloads, and
+    a note of the chosen partners it has no data for."""
+    fig = charts.series_over_time_chart(
+        df,
+        x=x,
+        y=y,
+        series="partner_iso3",
+        series_label="partner",
+        source=source_line(df[datasets]),
+        events=queries.events(),
+        **kw,
+    )
+    summary = text.trend_summary(
+        df, x=x, y=y, series_label="partner", what=what, fmt=fmt, x_fmt=x_fmt
+    )
+    chart_block(fig, df, chart_id=chart_id, summary=summary)
+    missing_partners_note(df, f["partners"], f["names"])
+
+
 def group_section(family: str, f: dict) -> None:
     groups = queries.product_groups(family)
     labels = dict(groups[["product_group", "label"]].values)
@@ -62,23 +109,18 @@ def group_section(family: str, f: dict) -> None:
     if df.empty:
         st.info(f"No US imports of {labels[group].lower()} for these partners and years.")
         return
-    fig = charts.series_over_time_chart(
+    partner_chart(
         df,
+        f,
+        chart_id="group",
         x="year",
         y="value_usd",
-        series="partner_iso3",
-        series_label="partner",
+        what=labels[group],
         title=f"US imports of {labels[group].lower()}, by partner",
         subtitle=f"{y0}-{y1}; sum of the HS6 lines in our product-group mapping",
         y_title="USD, CIF value",
-        source=source_line(df["datasets"]),
-        events=queries.events(),
+        datasets="datasets",
     )
-    summary = text.trend_summary(
-        df, x="year", y="value_usd", series_label="partner", what=labels[group]
-    )
-    chart_block(fig, df, chart_id="group", summary=summary)
-    missing_partners_note(df, f["partners"], f["names"])
 
 
 def _drill_code(family: str) -> str:
@@ -140,31 +182,26 @@ def drilldown_section(family: str, f: dict) -> None:
                 st.warning(f"HS {code} is reported in several units ({', '.join(units)}).")
             unit = units[0] if units else "unit"
             y_title = unit if f["measure"] == "quantity" else f"USD per {unit}, CIF"
-    description = df["description"].iloc[0]
-    fig = charts.series_over_time_chart(
-        df,
-        x="year",
-        y=column,
-        series="partner_iso3",
-        series_label="partner",
-        title=f"US imports of HS {code}, by partner",
-        subtitle=f"{description[:90]}; {y0}-{y1}",
-        y_title=y_title,
-        source=source_line(df["dataset"]),
-        events=queries.events(),
-    )
-    fmt = text.usd if column != "quantity" else (lambda v: text.number(v, y_title))
-    summary = text.trend_summary(
-        df, x="year", y=column, series_label="partner", what=f"HS {code}", fmt=fmt
-    )
     revisions = sorted(set(df["hs_revision"]))
     if len(revisions) > 1:
         st.caption(
             f"HS revisions in this series: {', '.join(revisions)}. Some HS6 lines were split "
             "or merged in 2017 and 2022; compare at HS4 or chapter level when in doubt."
         )
-    chart_block(fig, df, chart_id="hs", summary=summary)
-    missing_partners_note(df, f["partners"], f["names"])
+    description = df["description"].iloc[0]
+    partner_chart(
+        df,
+        f,
+        chart_id="hs",
+        x="year",
+        y=column,
+        what=f"HS {code}",
+        fmt=text.usd if column != "quantity" else (lambda v: text.number(v, y_title)),
+        title=f"US imports of HS {code}, by partner",
+        subtitle=f"{description[:90]}; {y0}-{y1}",
+        y_title=y_title,
+        datasets="dataset",
+    )
 
 
 def china_share_section(family: str) -> None:
@@ -180,56 +217,53 @@ def china_share_section(family: str) -> None:
             "--partners WLD ...` and rebuild."
         )
         return
-    events = queries.events()
     if not annual.empty:
-        annual["series"] = "HS " + annual["hs_code"]
-        fig = charts.series_over_time_chart(
+        china_share_chart(
             annual,
             x="year",
-            y="china_share",
-            series="hs_code",
-            series_label="series",
-            title="China's share of US imports (annual)",
+            period="annual",
             subtitle="China / World, same source and value basis (Comtrade, CIF)",
-            y_title="Share of US imports",
-            source=source_line(annual["datasets"]),
-            events=events,
-            percent=True,
+            chart_id="share_year",
         )
-        summary = text.trend_summary(
-            annual,
-            x="year",
-            y="china_share",
-            series_label="series",
-            what="China's share of US imports",
-            fmt=text.share,
-        )
-        chart_block(fig, annual, chart_id="share_year", summary=summary)
     if not monthly.empty:
-        monthly["series"] = "HS " + monthly["hs_code"]
-        fig = charts.series_over_time_chart(
+        china_share_chart(
             monthly,
             x="period",
-            y="china_share",
-            series="hs_code",
-            series_label="series",
-            title="China's share of US imports (monthly)",
+            period="monthly",
             subtitle="China / World Total, Census customs value. " + MONTHLY_NOTE,
-            y_title="Share of US imports",
-            source=source_line(monthly["datasets"]),
-            events=events,
-            percent=True,
-        )
-        summary = text.trend_summary(
-            monthly,
-            x="period",
-            y="china_share",
-            series_label="series",
-            what="China's share of US imports",
-            fmt=text.share,
+            chart_id="share_month",
             x_fmt=text.month_label,
         )
-        chart_block(fig, monthly, chart_id="share_month", summary=summary)
+
+
+def china_share_chart(
+    df: pd.DataFrame, *, x: str, period: str, subtitle: str, chart_id: str, x_fmt=str
+) -> None:
+    """China's share of US imports, one line per HS code, with its summary."""
+    df["series"] = "HS " + df["hs_code"]
+    fig = charts.series_over_time_chart(
+        df,
+        x=x,
+        y="china_share",
+        series="hs_code",
+        series_label="series",
+        title=f"China's share of US imports ({period})",
+        subtitle=subtitle,
+        y_title="Share of US imports",
+        source=source_line(df["datasets"]),
+        events=queries.events(),
+        percent=True,
+    )
+    summary = text.trend_summary(
+        df,
+        x=x,
+        y="china_share",
+        series_label="series",
+        what="China's share of US imports",
+        fmt=text.share,
+        x_fmt=x_fmt,
+    )
+    chart_block(fig, df, chart_id=chart_id, summary=summary)
 
 
 def monthly_section(family: str, f: dict) -> None:
@@ -248,25 +282,16 @@ def monthly_section(family: str, f: dict) -> None:
     if df.empty:
         st.info(f"No monthly data for HS {code} and these partners.")
         return
-    fig = charts.series_over_time_chart(
+    partner_chart(
         df,
+        f,
+        chart_id="monthly",
         x="period",
         y="value_usd",
-        series="partner_iso3",
-        series_label="partner",
+        what=f"HS {code} monthly",
+        x_fmt=text.month_label,
         title=f"US imports of HS {code} by month, by partner",
         subtitle=f"{opts[code][:80]}. {MONTHLY_NOTE}",
         y_title="USD, customs value",
-        source=source_line(df["dataset"]),
-        events=queries.events(),
+        datasets="dataset",
     )
-    summary = text.trend_summary(
-        df,
-        x="period",
-        y="value_usd",
-        series_label="partner",
-        what=f"HS {code} monthly",
-        x_fmt=text.month_label,
-    )
-    chart_block(fig, df, chart_id="monthly", summary=summary)
-    missing_partners_note(df, f["partners"], f["names"])

@@ -1,10 +1,12 @@
-"""Numbers in words: formatting and the one-sentence summaries under each chart.
+"""Numbers in words: formatting and the one-sentence summaries under each chart; and
+text from the data made safe for Markdown.
 
 Summaries are computed from the chart's own data, so they are text alternatives
 that stay true when filters change.
 """
 
 import math
+import re
 
 import pandas as pd
 
@@ -60,9 +62,44 @@ def trend_summary(
     return f"{what}: " + "; ".join(parts) + "."
 
 
+def share_summary(df: pd.DataFrame, *, x: str, y: str, series_label: str, what: str) -> str:
+    """'<what>: China 17.4% in 1961, 36.5% in 2023 (highest 36.6% in 2022); ...' in
+    percentage terms (a relative change of a share would read as growth)."""
+    parts = []
+    for label, part in df.dropna(subset=[y]).groupby(series_label, sort=False):
+        part = part.sort_values(x)
+        first, last = part.iloc[0], part.iloc[-1]
+        peak = part.loc[part[y].idxmax()]
+        sentence = f"{label} {share(first[y])} in {first[x]}"
+        if len(part) > 1:
+            sentence += f", {share(last[y])} in {last[x]}"
+            if peak[x] not in (first[x], last[x]):
+                sentence += f" (highest {share(peak[y])} in {peak[x]})"
+        parts.append(sentence)
+    if not parts:
+        return f"No data for {what} in this selection."
+    return f"{what}: " + "; ".join(parts) + "."
+
+
 def month_label(ts) -> str:
     return pd.Timestamp(ts).strftime("%b %Y")
 
 
 def share(value: float) -> str:
     return "no data" if value is None or pd.isna(value) else f"{value:.1%}"
+
+
+MD_SPECIAL = "\\`*_[]<>#|~$"
+
+
+def md(value) -> str:
+    """Text from the data, made safe for Markdown ($ would start maths, ~ strikes through)."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return "".join("\\" + c if c in MD_SPECIAL else c for c in str(value))
+
+
+def md_without_maths(markdown: str) -> str:
+    """Markdown with '$' escaped outside code, so Streamlit does not read it as LaTeX maths."""
+    parts = re.split(r"(```.*?```|`[^`\n]*`)", markdown, flags=re.S)
+    return "".join(p if p.startswith("`") else p.replace("$", "\\$") for p in parts)

@@ -5,13 +5,13 @@ Every number on this page is read from the warehouse; the caveats are those writ
 data/raw/SOURCES.md, shown beside the rows that illustrate them.
 """
 
-import re
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import export, filters, queries, text
+from dashboard import methods_view as view
 from dashboard.components import (
     page_header,
     page_nav,
@@ -19,55 +19,12 @@ from dashboard.components import (
     share_link,
     table_downloads,
 )
+from dashboard.text import md_without_maths
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES_MD = ROOT / "data" / "raw" / "SOURCES.md"
 SEEDS_README = ROOT / "etl" / "seeds" / "README.md"
 ALL_GROUPS = "All product groups"
-
-# What a downloaded file's header says about each table's numbers.
-TABLE_NOTES = {
-    "mart_us_imports_by_year_partner_group": (
-        "US imports by year, partner and WRO product group (sum of HS6 lines in our mapping)",
-        "value_usd: current USD, basis in value_basis (CIF = UN Comtrade, customs = US "
-        "Census); net_weight_kg: kg",
-    ),
-    "mart_us_imports_by_year_partner_hs": (
-        "US imports by year, partner and HS code (all levels), annual",
-        "value_usd: current USD, basis in value_basis (CIF or customs); quantity in "
-        "quantity_unit (HS6 only); net_weight_kg: kg",
-    ),
-    "mart_us_imports_by_month_partner_hs": (
-        "US imports by month, partner and HS code (US Census)",
-        "value_usd: current USD, customs value",
-    ),
-    "mart_exports_by_year_reporter_partner_hs": (
-        "Exports as reported by the exporting country, by year, reporter, partner, HS code",
-        "value_usd: current USD, FOB (value_basis); net_weight_kg: kg",
-    ),
-    "mart_tomato_production_by_year_country": (
-        "Tomato production by year and country (FAOSTAT via Our World in Data)",
-        "tonnes; share_of_world = tonnes / world_tonnes in the same file and year",
-    ),
-    "dim_product_group": (
-        "Our mapping of HS6 lines to WRO product groups (CBP named products, not HS codes)",
-        "no figures",
-    ),
-    "dim_country": ("Countries and the codes each source uses", "no figures"),
-    "dim_source": ("Every dataset: publisher, origin, licence, vintage, units", "per row"),
-    "ref_figures": (
-        "Press and official reference figures, transcribed, with verbatim quotes: "
-        "not a statistical series",
-        "per row (unit column); value_text as printed",
-    ),
-    "events": ("Dated events marked on the time series", "no figures"),
-}
-
-
-def md_text_outside_code(markdown: str) -> str:
-    """Escape '$' outside code so Streamlit does not read it as LaTeX maths."""
-    parts = re.split(r"(```.*?```|`[^`\n]*`)", markdown, flags=re.S)
-    return "".join(p if p.startswith("`") else p.replace("$", "\\$") for p in parts)
 
 
 # --------------------------------------------------------------------------- sections
@@ -81,39 +38,13 @@ def sources_section() -> None:
         "charted as series; transcribed datasets are press and official figures typed from "
         "stored pages, shown only as cited reference figures with their quotes."
     )
-    st.dataframe(
-        sources[
-            [
-                "dataset", "kind", "upstream_agency", "licence", "upstream_vintage",
-                "retrieved", "value_basis", "units", "description",
-            ]
-        ],
-        hide_index=True,
-    )  # fmt: skip
+    st.dataframe(sources[view.SOURCE_COLUMNS], hide_index=True)
     for _, row in sources.iterrows():
         with st.expander(f"{row['dataset']}: {row['upstream_agency']}"):
-            st.markdown(
-                "\n".join(
-                    f"- **{label}:** {md_text_outside_code(str(row[col]))}"
-                    for col, label in (
-                        ("description", "What"),
-                        ("kind", "Kind"),
-                        ("upstream_agency", "Publisher"),
-                        ("origin", "Where our copy came from"),
-                        ("licence", "Licence / terms"),
-                        ("upstream_vintage", "Vintage"),
-                        ("retrieved", "Copied into this project"),
-                        ("file", "File under data/raw/"),
-                        ("sha256", "SHA-256 of the file"),
-                        ("units", "Units"),
-                        ("value_basis", "Value basis"),
-                    )
-                    if pd.notna(row[col])
-                )
-            )
+            st.markdown(view.source_details(row))
     with st.expander("data/raw/SOURCES.md: the full provenance notes"):
         if SOURCES_MD.exists():
-            st.markdown(md_text_outside_code(SOURCES_MD.read_text(encoding="utf-8")))
+            st.markdown(md_without_maths(SOURCES_MD.read_text(encoding="utf-8")))
         else:
             st.warning(f"{SOURCES_MD} is missing from this checkout.")
 
@@ -121,7 +52,7 @@ def sources_section() -> None:
 def coverage_section() -> pd.DataFrame:
     st.header("What the trade data covers")
     cov = queries.trade_coverage()
-    shown = cov.assign(hs_chapters=cov["hs_chapters"].map(_chapters_label))
+    shown = cov.assign(hs_chapters=cov["hs_chapters"].map(view.chapters_label))
     st.caption(
         "Computed from the warehouse (every trade row, table `stg_trade_flows`): one row per "
         "dataset, flow, reporter, partner and frequency. 'WLD' is the all-partners (World) "
@@ -179,7 +110,7 @@ def caveats_section(cov: pd.DataFrame) -> None:
     )
 
     st.subheader("Which partners and periods exist")
-    st.markdown(_coverage_sentences(cov))
+    st.markdown(view.coverage_sentences(cov))
 
     st.subheader("Quantities only for HS6 lines")
     st.markdown(
@@ -204,12 +135,7 @@ def caveats_section(cov: pd.DataFrame) -> None:
     st.subheader("CBP's own estimate has no product definition")
     wro = queries.ref_figures(("WRO-01",))
     if not wro.empty:
-        r = wro.iloc[0]
-        st.markdown(
-            f"> “{md_text_outside_code(r['quote'])}”\n\n"
-            f"— *{r['source_name']}*, {r['publication_date']} ([source page](<{r['url']}>)) · "
-            f"reference figure {r['figure_id']}"
-        )
+        st.markdown(view.cited_quote(wro.iloc[0]))
     st.markdown(
         "CBP did not publish which products or HS codes this estimate covers, so no series "
         "in the warehouse can be matched to it. Our product groups (below) are our own "
@@ -238,14 +164,7 @@ def mapping_section() -> None:
     labels = {ALL_GROUPS: ALL_GROUPS} | {g: g for g in mapping["product_group"].drop_duplicates()}
     group = filters.choose("Product group", labels, key="methods_group", default=ALL_GROUPS)
     shown = mapping if group == ALL_GROUPS else mapping[mapping["product_group"] == group]
-    counts = mapping.groupby("product_group", sort=False).size()
-    st.caption(
-        f"{len(shown)} HS6 lines shown"
-        + ("" if group != ALL_GROUPS else f" in {len(counts)} groups")
-        + ". The basis of every row: "
-        + str(mapping["mapping_basis"].iloc[0] if not mapping.empty else "n/a")
-        + "."
-    )
+    st.caption(view.mapping_caption(mapping, shown, all_groups=group == ALL_GROUPS))
     shown_table = shown[["hs_code", "description", "product_group", "family", "rule"]].rename(
         columns={"hs_code": "HS6 code", "product_group": "group"}
     )
@@ -259,7 +178,7 @@ def mapping_section() -> None:
     )
     with st.expander("etl/seeds/README.md: why the mapping is ours"):
         if SEEDS_README.exists():
-            st.markdown(md_text_outside_code(SEEDS_README.read_text(encoding="utf-8")))
+            st.markdown(md_without_maths(SEEDS_README.read_text(encoding="utf-8")))
 
 
 def downloads_section() -> None:
@@ -271,7 +190,7 @@ def downloads_section() -> None:
     )
     sizes = queries.downloadable_table_sizes().set_index("table")
     for name in queries.DOWNLOADABLE_TABLES:
-        title, units = TABLE_NOTES.get(name, (name, ""))
+        title, _units = view.table_note(name)
         cols = st.columns([4, 1, 1])
         with cols[0]:
             rows = int(sizes.loc[name, "rows"]) if name in sizes.index else 0
@@ -295,86 +214,10 @@ def _file_builder(name: str, fmt: str):
 
     def build() -> bytes:
         df = queries.whole_table.uncached(name)
-        return export.export_bytes(fmt, _meta(name, df), df=df)
+        meta = view.table_meta(name, df, queries.all_sources.uncached())
+        return export.export_bytes(fmt, meta, df=df)
 
     return build
-
-
-def _meta(name: str, df: pd.DataFrame):
-    title, units = TABLE_NOTES.get(name, (name, ""))
-    datasets = set()
-    for col in ("dataset", "datasets"):
-        if col in df.columns:
-            datasets |= {d for v in df[col].dropna() for d in str(v).split(",") if d}
-    sources = queries.all_sources.uncached()
-    used = sources[sources["dataset"].isin(datasets)] if datasets else sources.iloc[0:0]
-    source = "; ".join(
-        f"{r['upstream_agency']} ({r['dataset']}; {r['licence']})" for _, r in used.iterrows()
-    )
-    vintage = (
-        "; ".join(sorted({str(v) for v in df["vintage"].dropna()}))
-        if "vintage" in df.columns
-        else "; ".join(f"{r['dataset']}: {r['upstream_vintage']}" for _, r in used.iterrows())
-    )
-    return export.ExportMeta(
-        title=f"WRO Trade Monitor: {name}",
-        subtitle=title,
-        source=source or "WRO Trade Monitor warehouse (see dim_source)",
-        vintage=vintage or "see dim_source",
-        units=units,
-    )
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def _chapters_label(chapters) -> str:
-    if chapters is None or (isinstance(chapters, float) and pd.isna(chapters)):
-        return ""
-    items = str(chapters).split(", ")
-    if len(items) > 20:
-        return f"{items[0]}-{items[-1]} ({len(items)} chapters)"
-    return str(chapters)
-
-
-def _coverage_sentences(cov: pd.DataFrame) -> str:
-    """Partner and period coverage in words, computed from the coverage table."""
-    lines = []
-    us = cov[(cov["reporter"] == "USA") & (cov["flow"] == "imports")]
-    for (source, freq), part in us.groupby(["source", "frequency"], sort=True):
-        agency = queries.SOURCES.get(source, source)
-        first, last = part["first_period"].min(), part["last_period"].max()
-        partners = part[part["partner"] != "WLD"]["partner"].drop_duplicates().tolist()
-        world = part[part["partner"] == "WLD"]
-        world_text = (
-            "; World total only for chapters "
-            + ", ".join(sorted(set(", ".join(world["hs_chapters"]).split(", "))))
-            + f" ({world['first_period'].min()} to {world['last_period'].max()})"
-            if not world.empty
-            else "; no World total"
-        )
-        period = first if first == last else f"{first} to {last}"
-        lines.append(
-            f"- **US imports, {freq}, {agency}:** {period}; partners "
-            f"{', '.join(partners) or 'none'}{world_text}."
-        )
-    exp = cov[cov["flow"] == "exports"]
-    if not exp.empty:
-        lines.append(
-            "- **Exports reported by exporters (FOB):** reporters "
-            + ", ".join(exp["reporter"].drop_duplicates())
-            + "; chapters "
-            + ", ".join(sorted(set(", ".join(exp["hs_chapters"].dropna()).split(", "))))
-            + f"; {exp['first_period'].min()} to {exp['last_period'].max()}."
-        )
-    monthly = cov[cov["frequency"] == "monthly"]
-    if not monthly.empty:
-        lines.append(
-            f"- **Monthly data exist only from {monthly['first_period'].min()} to "
-            f"{monthly['last_period'].max()}**: they do not cover the January 2021 WRO or the "
-            "June 2022 UFLPA; the annual series do."
-        )
-    return "\n".join(lines) if lines else "The warehouse holds no trade rows."
 
 
 def check_links() -> None:

@@ -1,7 +1,7 @@
 """Tomatoes: fresh tomatoes, paste and preserved tomatoes, sauces and seeds."""
 
 from dashboard import product_views as views
-from dashboard.components import page_header, page_nav, require_warehouse, section, share_link
+from dashboard.components import page_header, page_nav, require_warehouse
 
 page_nav()
 page_header(
@@ -12,13 +12,4 @@ page_header(
     "(customs value) at chapter level only.",
 )
 if require_warehouse():
-    f = views.sidebar("tomato")
-    section("By WRO product group")
-    views.group_section("tomato", f)
-    section("By HS code: chapter, heading, line")
-    views.drilldown_section("tomato", f)
-    section("China's share, where the data has a world total")
-    views.china_share_section("tomato")
-    section("Monthly, 2024 onwards (whole chapters)")
-    views.monthly_section("tomato", f)
-    share_link()
+    views.product_page("tomato", monthly_heading="Monthly, 2024 onwards (whole chapters)")

@@ -123,3 +123,21 @@ def test_empty_frame_gives_an_empty_but_valid_figure():
     fig = line_chart(SYNTHETIC.iloc[0:0])
     assert len(fig.data) == 0
     assert fig.to_json()
+
+
+def test_distinct_colours_keep_china_and_never_repeat():
+    codes = ["ESP", "CHN", "ITA", "EGY", "TUR", "IRN", "BRA", "PRT", "GRC", "CHL", "UKR"]
+    colours = charts.distinct_colours(codes)
+    assert colours["CHN"] == theme.CHINA_COLOUR
+    assert colours["ITA"] == theme.PARTNER_COLOURS["ITA"]
+    named = [colours[c] for c in codes if colours[c] != theme.OTHER_COLOUR]
+    assert len(set(named)) == len(named)
+
+
+def test_only_the_wro_and_uflpa_are_marked_over_decades():
+    events = pd.concat(
+        [EVENTS, EVENTS.assign(event_id=["hoshine_wro", "other"], label=["a", "b"])],
+        ignore_index=True,
+    )
+    assert len(charts.events_to_mark(events, 10)) == 4
+    assert set(charts.events_to_mark(events, 40)["event_id"]) == {"region_wro", "uflpa"}

@@ -1,25 +1,15 @@
 """AppTest of the Data and methods page on the warehouse built from the shipped snapshot."""
 
-from pathlib import Path
-
 from streamlit.testing.v1 import AppTest
 
-from dashboard import queries
+from dashboard import methods_view, queries
+from tests import apptest
 
-ROOT = Path(__file__).resolve().parent.parent
-APP = str(ROOT / "app.py")
 PAGE = "pages/data_and_methods.py"
 
 
 def open_page(params: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=30)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(PAGE)
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+    return apptest.open_page(PAGE, params)
 
 
 def table_with(at: AppTest, *columns: str):
@@ -122,3 +112,16 @@ def test_tampered_link_shows_a_warning_not_an_exception(app_env, warehouse):
     mapping = table_with(at, "HS6 code", "group", "rule")
     total = warehouse.execute("select count(*) from dim_product_group").fetchone()[0]
     assert len(mapping) == total  # fell back to all groups
+
+
+def test_long_chapter_lists_are_shortened():
+    assert methods_view.chapters_label("61, 62") == "61, 62"
+    many = ", ".join(str(c) for c in range(30, 63))
+    assert methods_view.chapters_label(many) == "30-62 (33 chapters)"
+    assert methods_view.chapters_label(None) == ""
+
+
+def test_every_downloadable_table_has_a_note():
+    for name in queries.DOWNLOADABLE_TABLES:
+        title, units = methods_view.table_note(name)
+        assert title != name and units

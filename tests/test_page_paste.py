@@ -5,7 +5,6 @@ the page must say so plainly) and a copy of it to which SYNTHETIC export rows ar
 (dataset `synthetic_test_exports`, made-up values) to drive the China-share path.
 """
 
-import json
 import shutil
 from pathlib import Path
 
@@ -14,11 +13,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from dashboard import theme
+from dashboard import paste_view, theme
+from tests import apptest
 from tests.plotly_json import points, values
 
-ROOT = Path(__file__).resolve().parent.parent
-APP = str(ROOT / "app.py")
 PAGE = "pages/tomato_paste_world_trade.py"
 REF_HEADING = "Reference figures (press and official, transcribed) — not a statistical series"
 
@@ -35,24 +33,12 @@ SYNTHETIC_CHINA_TO = {"ITA": 90, "RUS": 70, "GHA": 40, "NGA": 30}
 
 
 def open_page(params: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=30)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(PAGE)
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
+    return apptest.open_page(PAGE, params)
 
 
 def figures(at: AppTest) -> dict[str, dict]:
     """Figures by the plain text of their title (before the subtitle)."""
-    out = {}
-    for chart in at.get("plotly_chart"):
-        fig = json.loads(chart.proto.spec)
-        title = fig["layout"]["title"]["text"].split("<br>")[0].replace("<b>", "")
-        out[title.replace("</b>", "")] = fig
-    return out
+    return {apptest.plain_title(fig): fig for fig in apptest.figures(at)}
 
 
 def figure_starting(at: AppTest, prefix: str) -> dict:
@@ -72,6 +58,32 @@ def source_text(fig: dict) -> str:
 def markdown_text(at: AppTest) -> str:
     # quotes are Markdown-escaped on the page ($ would start maths); compare without escapes
     return "\n".join(m.value for m in at.markdown).replace("\\", "")
+
+
+# --------------------------------------------------------------------------- summaries
+
+
+def ranking(*iso3s: str) -> pd.DataFrame:
+    """A SYNTHETIC ranking: made-up shares, biggest first."""
+    shares = [0.4, 0.3, 0.2, 0.1][: len(iso3s)]
+    return pd.DataFrame(
+        {
+            "rank": range(1, len(iso3s) + 1),
+            "iso3": iso3s,
+            "country": [f"Country {c}" for c in iso3s],
+            "share": shares,
+        }
+    )
+
+
+def test_china_place_in_a_ranking():
+    place = paste_view.china_place
+    assert place(ranking("CHN", "ITA"), "share", absent="!") == ", ahead of Country ITA (30.0%)."
+    assert place(ranking("CHN"), "share", absent="!") == "."
+    assert place(ranking("ITA", "USA"), "share", absent="; not there.") == "; not there."
+    assert place(ranking("ITA", "CHN"), "share", absent="!") == "; China ranked 2 with 30.0%."
+    with_amount = place(ranking("ITA", "CHN"), "share", absent="!", amount=lambda c: "$1")
+    assert with_amount == "; China ranked 2 with $1 (30.0%)."
 
 
 # --------------------------------------------------------------------------- snapshot

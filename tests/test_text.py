@@ -26,3 +26,31 @@ def test_trend_summary_reads_first_and_last_point_per_series():
 def test_trend_summary_of_nothing_says_so():
     df = pd.DataFrame({"year": [], "p": [], "v": []})
     assert "No data" in text.trend_summary(df, x="year", y="v", series_label="p", what="X")
+
+
+def test_share_summary_gives_first_last_and_peak_in_percentage_terms():
+    # Synthetic shares, not real figures.
+    df = pd.DataFrame(
+        {
+            "year": [2001, 2002, 2003, 2001],
+            "c": ["China", "China", "China", "Italy"],
+            "s": [0.2, 0.5, 0.4, 0.1],
+        }
+    )
+    s = text.share_summary(df, x="year", y="s", series_label="c", what="Synthetic share")
+    assert s == (
+        "Synthetic share: China 20.0% in 2001, 40.0% in 2003 (highest 50.0% in 2002); "
+        "Italy 10.0% in 2001."
+    )
+    empty = df.assign(s=float("nan"))
+    assert "No data" in text.share_summary(empty, x="year", y="s", series_label="c", what="X")
+
+
+def test_md_escapes_markdown_and_maths_and_blanks_missing_values():
+    assert text.md("$9 billion ~40% *a*") == "\\$9 billion \\~40% \\*a\\*"
+    assert text.md(None) == "" and text.md(float("nan")) == ""
+
+
+def test_md_without_maths_leaves_code_alone():
+    markdown = "costs $5 and `$HOME` and\n```\necho $PATH\n```"
+    assert text.md_without_maths(markdown) == "costs \\$5 and `$HOME` and\n```\necho $PATH\n```"
