@@ -90,12 +90,15 @@ def share_link() -> None:
     with st.sidebar:
         st.markdown("**Link to this view**")
         st.code(link, language=None, wrap_lines=True)
-        st.caption(
-            "Opens this page with the same filters. Add `embed=true&chart=<id>` to show one "
-            "chart alone, e.g. for an iframe (ids: "
-            + ", ".join(st.session_state.get(CHART_IDS, []))
+        ids = st.session_state.get(CHART_IDS, [])
+        embed = (
+            " Add `embed=true&chart=<id>` to show one chart alone, e.g. for an iframe (ids: "
+            + ", ".join(ids)
             + ")."
+            if ids
+            else ""
         )
+        st.caption("Opens this page with the same filters." + embed)
 
 
 def _plain(html: str) -> str:

@@ -5,15 +5,11 @@ Lines come from an uploaded CSV or XLSX file or from an editable table; both go 
 the same validation (exposure.parse_upload), which reports every problem by row and keeps
 the valid rows. Uploaded bytes live only in this browser session (Streamlit keeps them in
 memory); nothing here writes them to disk, caches them across sessions or logs them.
-
-The page runs as a script under `streamlit run` (__name__ == "__main__"); importing it
-(tests) only defines the functions.
+Reading, exposure and the report: dashboard.modeller_view.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 
 import pandas as pd
@@ -29,219 +25,31 @@ from dashboard.components import (
     share_link,
 )
 from dashboard.db import warehouse_version
+from dashboard.model_runs import SCENARIOS, default_scenarios
+from dashboard.modeller_view import (
+    USED,
+    cell_text,
+    empty_table,
+    exposure_table,
+    read_table,
+    read_upload,
+    report_meta,
+    report_table,
+    report_xlsx,
+    scenario_with,
+    totals,
+)
 from exposure.assumptions import ASSUMPTION, USER
-from exposure.uploads import ERROR, MAX_ROWS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS, WARNING
+from exposure.uploads import ERROR, MAX_ROWS, WARNING
 
 BASE_YEAR = 2019  # the year whose cited Xinjiang shares and trade shares the defaults use
-SCENARIOS = {"low": "Low effect", "central": "Central", "high": "High effect"}
 DEFAULT_SCENARIO = "central"
 INPUTS = {"upload": "Upload a file", "table": "Type lines in a table"}
-EDITOR_COLUMNS = list(REQUIRED_COLUMNS) + list(OPTIONAL_COLUMNS)
 LIMIT_MB = exposure.MAX_UPLOAD_BYTES / 1024 / 1024
 SIGNATURE = "_modeller_defaults_for"
-USED = ("xinjiang_share", "covered_content", "indirect_reliance", "enforcement", "uflpa_uplift")
-STATUS_WORDS = {
-    "mapped": "mapped",
-    "not covered": "not a covered product (exposure 0)",
-    "unmapped": "can't be mapped (exposure unknown)",
-}
-
-
-# --- reading lines (pure: no st.*) ---------------------------------------------------------
-
-
-def read_upload(
-    data: bytes, filename: str, countries: pd.DataFrame
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Validate an uploaded file: (valid lines, one message per problem, by row).
-
-    Never raises: anything the validator did not foresee becomes a file-level message.
-    """
-    try:
-        lines, messages = exposure.parse_upload(data, filename, countries)
-    except Exception as exc:  # a malformed file must never crash the page
-        lines = pd.DataFrame(columns=["row", "hs_code", "origin_iso3", "annual_value_usd"])
-        messages = [
-            exposure.UploadMessage(
-                None, None, f"The file could not be read ({type(exc).__name__}).", ERROR
-            )
-        ]
-    return lines, exposure.messages_frame(messages)
-
-
-def table_to_csv(table: pd.DataFrame) -> bytes:
-    """The editable table as CSV text, so typed lines get exactly the file validation."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(EDITOR_COLUMNS)
-    for _, row in table.iterrows():
-        writer.writerow([cell_text(row.get(c)) for c in EDITOR_COLUMNS])
-    return buf.getvalue().encode("utf-8")
-
-
-def cell_text(value) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value)
-
-
-def read_table(table: pd.DataFrame, countries: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Validate typed lines. Rows are numbered as lines of the table (1 = first line)."""
-    if table.empty:
-        return pd.DataFrame(), exposure.messages_frame([])
-    lines, messages = read_upload(table_to_csv(table), "table.csv", countries)
-    lines = lines.assign(row=lines["row"] - 1) if not lines.empty else lines
-    messages = messages.assign(row=messages["row"].map(lambda r: r - 1 if pd.notna(r) else r))
-    return lines, messages
-
-
-def empty_table() -> pd.DataFrame:
-    """The editable table: every column is text, so whatever is typed reaches the same
-    validation as a file (a number column would refuse '1,200' and hold blanks badly)."""
-    return pd.DataFrame({c: pd.Series(dtype="object") for c in EDITOR_COLUMNS})
-
-
-# --- exposure and the report (pure) ----------------------------------------------------------
-
-
-def scenario_with(base: exposure.Scenario, enforcement: float | None) -> exposure.Scenario:
-    """The scenario, with the enforcement share set by the user if it differs."""
-    if enforcement is None or math.isclose(enforcement, base.value("enforcement"), abs_tol=1e-9):
-        return base
-    return base.with_value("enforcement", enforcement)
-
-
-def exposure_table(
-    lines: pd.DataFrame,
-    scenario: exposure.Scenario,
-    groups: pd.DataFrame,
-    names: dict[str, str],
-) -> pd.DataFrame:
-    """Each valid line with its product group, channel, shares, exposed and at-risk value."""
-    out = exposure.line_exposure(lines, scenario, groups)
-    labels = dict(zip(groups["product_group"], groups["product_group_label"], strict=True))
-    out["product_group_label"] = out["product_group"].map(lambda g: labels.get(g, ""))
-    out["origin_name"] = out["origin_iso3"].map(lambda c: names.get(c, c))
-    out["shares_used"] = [
-        shares_used(scenario, r["origin_iso3"], r["product_group"], r["mapping_status"])
-        for _, r in out.iterrows()
-    ]
-    return out
-
-
-def shares_used(scenario: exposure.Scenario, origin: str, group, status: str) -> str:
-    """The assumptions behind one line's share, with their basis, in words."""
-    if status != "mapped" or not isinstance(group, str):
-        return ""
-    parts = [
-        describe(scenario.get("xinjiang_share", group)),
-        describe(scenario.get("covered_content", group)),
-    ]
-    if origin != "CHN":
-        specific = scenario.get("indirect_reliance", f"{origin}:{group}")
-        parts.append(describe(specific or scenario.get("indirect_reliance", group)))
-    return " x ".join(p for p in parts if p)
-
-
-def describe(a) -> str:
-    if a is None:
-        return ""
-    ids = f", {', '.join(a.source_ids)}" if a.source_ids else ""
-    return f"{a.name} {a.value:.4g} ({a.label}{ids})"
-
-
-REPORT_COLUMNS = {
-    "row": "row",
-    "hs_code": "hs_code",
-    "origin_iso3": "origin_iso3",
-    "origin_name": "origin",
-    "supplier": "supplier",
-    "annual_value_usd": "annual_value_usd",
-    "quantity": "quantity",
-    "quantity_unit": "quantity_unit",
-    "product_group_label": "product_group",
-    "mapping_status": "mapping_status",
-    "mapping_note": "mapping_note",
-    "channel": "channel",
-    "exposure_share": "exposure_share",
-    "exposed_value_usd": "exposed_value_usd",
-    "enforcement": "enforcement",
-    "at_risk_value_usd": "at_risk_value_usd",
-    "shares_used": "shares_used",
-}
-
-
-def report_table(result: pd.DataFrame) -> pd.DataFrame:
-    return result[list(REPORT_COLUMNS)].rename(columns=REPORT_COLUMNS)
-
-
-def report_meta(scenario: exposure.Scenario, label: str, source: str) -> export.ExportMeta:
-    """The report's header block: the scenario and every assumption the lines used."""
-    assumptions = {}
-    for a in scenario.assumptions:
-        if a.name not in USED:
-            continue
-        key = f"assumption.{a.name}" + (f"[{a.scope}]" if a.scope else "")
-        basis = a.label + (f"; sources {', '.join(a.source_ids)}" if a.source_ids else "")
-        quote = f"; quote: {a.quote}" if a.quote else ""
-        assumptions[key] = f"{a.value:g} ({a.unit}; {basis}{quote}; {a.note})"
-    return export.ExportMeta(
-        title=f"Exposure of import lines to the WRO, {label} scenario",
-        subtitle=f"Full effect (UFLPA included); cited shares as of {scenario.base_year}",
-        source=source,
-        vintage=f"Xinjiang shares and trade shares as of base year {scenario.base_year}",
-        units="USD as given in the uploaded lines; shares as fractions (0-1)",
-        filters={"scenario": label, **assumptions},
-    )
-
-
-def report_xlsx(table: pd.DataFrame, meta: export.ExportMeta, assumptions: pd.DataFrame) -> bytes:
-    """The XLSX report: sheets data and about (dashboard.export), plus the assumptions."""
-    from openpyxl import load_workbook
-
-    book = load_workbook(io.BytesIO(export.xlsx_bytes(table, meta)))
-    sheet = book.create_sheet("assumptions")
-    safe = export.safe_table(assumptions)
-    sheet.append(list(safe.columns))
-    for row in safe.itertuples(index=False):
-        sheet.append([xlsx_cell(v) for v in row])
-    buf = io.BytesIO()
-    book.save(buf)
-    return buf.getvalue()
-
-
-def xlsx_cell(value):
-    """A plain Python value openpyxl can store (NaN and NA as empty cells)."""
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return value.item() if hasattr(value, "item") else value
-
-
-def totals(result: pd.DataFrame) -> dict[str, float]:
-    known = result[result["mapping_status"] != "unmapped"]
-    return {
-        "lines": len(result),
-        "value": float(result["annual_value_usd"].sum()),
-        "exposed": float(known["exposed_value_usd"].sum()),
-        "at_risk": float(known["at_risk_value_usd"].sum()),
-        "unmapped": int((result["mapping_status"] == "unmapped").sum()),
-        "unmapped_value": float(
-            result.loc[result["mapping_status"] == "unmapped", "annual_value_usd"].sum()
-        ),
-    }
 
 
 # --- the page ----------------------------------------------------------------------------------
-
-
-@st.cache_data(show_spinner=False, max_entries=4)
-def default_scenarios(version: str) -> dict[str, exposure.Scenario]:
-    """The model's default scenarios from warehouse figures only (no uploaded data)."""
-    return exposure.default_scenarios(
-        queries.ref_figures_all(), BASE_YEAR, queries.model_hs_lines()
-    )
 
 
 def sidebar(scenarios: dict[str, exposure.Scenario]) -> tuple[str, exposure.Scenario]:
@@ -527,7 +335,7 @@ def page() -> None:
     )
     if not require_warehouse():
         return
-    scenarios = default_scenarios(warehouse_version())
+    scenarios = default_scenarios(warehouse_version(), BASE_YEAR)
     level, scenario = sidebar(scenarios)
     countries = queries.country_codes()
     groups = queries.product_group_lines()
@@ -543,5 +351,4 @@ def page() -> None:
     share_link()
 
 
-if __name__ == "__main__":
-    page()
+page()

@@ -1,8 +1,7 @@
-"""The Exposure modeller page: its reading functions on malformed files (imported from the
-page, which only runs its UI under `streamlit run`), and the page in AppTest with an
+"""The Exposure modeller page: its reading functions on malformed files
+(dashboard.modeller_view), and the page in AppTest with an
 upload and with typed lines, checked against exposure.line_exposure on the warehouse."""
 
-import importlib.util
 import io
 import json
 from pathlib import Path
@@ -38,11 +37,10 @@ MALFORMED_CSV = (
 
 @pytest.fixture(scope="module")
 def page():
-    """The page module, imported without running its UI."""
-    spec = importlib.util.spec_from_file_location("exposure_modeller_page", ROOT / PAGE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """The page's pure functions (reading, exposure, report)."""
+    from dashboard import modeller_view
+
+    return modeller_view
 
 
 @pytest.fixture(scope="module")
@@ -200,6 +198,9 @@ def test_page_starts_empty_with_the_limit_stated(app_env):
     assert "up to 2 MB" in at.file_uploader(key="modeller_upload").label
     assert any("Upload a file or add lines" in i.value for i in at.info)
     assert "Download the template (CSV)" in [b.label for b in at.get("download_button")]
+    # No chart on this page, so the share link offers no chart to embed.
+    link_note = next(c.value for c in at.sidebar.caption if c.value.startswith("Opens this page"))
+    assert "embed" not in link_note
 
 
 def test_an_upload_is_computed_line_by_line(app_env, tables):

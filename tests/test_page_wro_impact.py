@@ -227,6 +227,8 @@ def test_a_link_reopens_the_same_settings(app_env, model):
     assert at.radio(key="impact_scenario").value == "high"
     assert at.slider(key="impact_enforcement").value == pytest.approx(60.0)
     assert "from Vietnam" in figure(at, "US imports of cotton apparel")["layout"]["title"]["text"]
+    link_note = next(c.value for c in at.sidebar.caption if c.value.startswith("Opens this page"))
+    assert "(ids: projection, at_risk, backtest)" in link_note
 
 
 def test_a_bad_link_falls_back_with_a_visible_note(app_env):

@@ -1,0 +1,570 @@
+"""What the WRO impact page shows, as pure functions: the model's parameters as sliders
+(`Param`), the scenario they configure, the frames, summaries and tables beside each chart,
+and the assumptions behind each result in words. No st.* calls.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from dataclasses import dataclass
+
+import pandas as pd
+
+import exposure
+from dashboard import text, theme
+from dashboard.text import md
+from exposure.assumptions import (
+    ASSUMPTION,
+    COTTON_FAMILY,
+    COTTON_GROUPS,
+    PRODUCT_GROUPS,
+    SCENARIO_LEVELS,
+    TOMATO_GROUPS,
+    USER,
+)
+from exposure.backtest import ALL_PARTNERS, THIRD_COUNTRIES, actual_values
+
+BASIS_WORDS = "CIF value"
+CHINA = "CHN"
+ALL = "ALL"
+AGGREGATE_COLOUR = "#333333"  # a sum over partners has no partner's colour
+
+BASE_YEARS = {2019: "2019", 2020: "2020"}
+COUNTERFACTUALS = {"constant": "Base year held constant", "trend": "2015-2019 trend"}
+DEFAULTS = {
+    "impact_base_year": 2019,
+    "impact_scenario": "central",
+    "impact_counterfactual": "constant",
+}
+DEFAULT_GROUP = "cotton_apparel"
+RAMP_YEARS = (2021, 2022, 2023, 2024)
+TOMATO_PROCESSED = ("tomato_paste_preserved", "tomato_sauces")
+THIS_RUN = "this run"
+
+PARAMETER_WORDS = {
+    "xinjiang_share": "Xinjiang share",
+    "covered_content": "Covered content",
+    "indirect_reliance": "Third-country reliance",
+    "in_data_capture": "Replacement won by partners in the data",
+    "enforcement": "Enforcement",
+    "uflpa_uplift": "UFLPA uplift",
+    "substitution": "Substitution",
+    "ramp": "Take-up (ramp)",
+    "trend_growth": "Counterfactual trend",
+}
+BASIS_HELP = (
+    "'sourced': a cited figure as printed; 'derived from cited figures': arithmetic on "
+    "cited figures; 'computed from the trade data': arithmetic on warehouse values; "
+    "'definition': follows from the product group; 'assumption': no source, change it "
+    "freely; 'set by the user': changed here (the note keeps the default)."
+)
+# The assumptions each result used, shown beside it.
+PROJECTION_ASSUMPTIONS = (
+    "xinjiang_share", "covered_content", "indirect_reliance", "enforcement", "uflpa_uplift",
+    "ramp", "substitution", "in_data_capture", "trend_growth",
+)  # fmt: skip
+AT_RISK_ASSUMPTIONS = (
+    "xinjiang_share", "covered_content", "indirect_reliance", "enforcement", "uflpa_uplift",
+)  # fmt: skip
+
+BT_SCOPES = {
+    CHINA: "China",
+    "VNM": "Vietnam",
+    "MEX": "Mexico",
+    THIRD_COUNTRIES: "Third countries (Vietnam and Mexico)",
+    ALL_PARTNERS: "All partners in the data",
+}
+YEAR_BY_YEAR_USD = (
+    "projected (USD)",
+    "no-WRO counterfactual (USD)",
+    "actual (USD)",
+    "error (USD)",
+)
+
+
+# --- parameters ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Param:
+    """One slider: an assumption `name` applied to `scopes`, shown in percent."""
+
+    key: str
+    name: str
+    scopes: tuple[str, ...]
+    label: str
+    help: str
+
+    def default(self, scenario: exposure.Scenario) -> float:
+        if self.name == "ramp":
+            return scenario.ramp(int(self.scopes[0]))
+        return scenario.value(self.name, self.scopes[0])
+
+
+def parameters(group_labels: dict[str, str]) -> list[Param]:
+    out = [
+        Param(
+            "impact_enforcement",
+            "enforcement",
+            ("",),
+            "Enforcement",
+            "Share of exposed trade detained or deterred. No source: an assumption.",
+        ),
+        Param(
+            "impact_uflpa_uplift",
+            "uflpa_uplift",
+            ("",),
+            "UFLPA uplift",
+            "Added to enforcement once the UFLPA is in force (21 June 2022; part of 2022, "
+            "all of 2023 on). No source: an assumption.",
+        ),
+        Param(
+            "impact_substitution",
+            "substitution",
+            ("",),
+            "Substitution",
+            "Share of lost supply replaced by other partners. No source: an assumption.",
+        ),
+        Param(
+            "impact_reliance_cotton",
+            "indirect_reliance",
+            COTTON_FAMILY,
+            "Third-country reliance: cotton and textiles",
+            "Share of a third country's cotton and textile products made with Chinese "
+            "inputs (all four cotton-family groups). No source: an assumption.",
+        ),
+        Param(
+            "impact_reliance_tomato",
+            "indirect_reliance",
+            TOMATO_PROCESSED,
+            "Third-country reliance: tomato paste and sauces",
+            "Share of a third country's paste and sauces made with Chinese paste. No "
+            "source: an assumption.",
+        ),
+    ]
+    for year in RAMP_YEARS:
+        out.append(
+            Param(
+                f"impact_ramp_{year}", "ramp", (str(year),),
+                f"{year}" + (" onwards" if year == RAMP_YEARS[-1] else ""),
+                f"Share of the full effect reached in {year}. No source: an assumption.",
+            )
+        )  # fmt: skip
+    for group in PRODUCT_GROUPS:
+        out.append(
+            Param(
+                f"impact_xj_{group}", "xinjiang_share", (group,), group_labels.get(group, group),
+                "Xinjiang's share of China's output for this group (default from the cited "
+                "figures: see the assumptions table).",
+            )
+        )  # fmt: skip
+    out.append(
+        Param(
+            "impact_cotton_content_other", "covered_content", ("other_textiles",),
+            "Cotton content of other textiles",
+            "Share of 'other textiles' (HS 50-63 not described as cotton) containing cotton. "
+            "No source: an assumption.",
+        )
+    )  # fmt: skip
+    return out
+
+
+def close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=0, abs_tol=1e-9)
+
+
+def percent(share: float) -> float:
+    return round(share * 100.0, 4)
+
+
+def configured(
+    base: exposure.Scenario, params: list[Param], values: dict[str, float]
+) -> exposure.Scenario:
+    """The scenario with every slider that differs from its value applied (in [0, 1])."""
+    scenario = base
+    for p in params:
+        value = values[p.key] / 100.0
+        if p.name == "ramp":
+            year = int(p.scopes[0])
+            # A year after the last given keeps the last value: set it when it differs.
+            if not close(value, scenario.ramp(year)):
+                scenario = scenario.with_value("ramp", value, str(year))
+            continue
+        for scope in p.scopes:
+            if not close(value, scenario.value(p.name, scope)):
+                scenario = scenario.with_value(p.name, value, scope)
+    return scenario
+
+
+def changed_text(scenario: exposure.Scenario, labels: dict[str, str]) -> str:
+    """The parameters set by the user, in words ('' when none)."""
+    return "; ".join(
+        f"{PARAMETER_WORDS.get(a.name, a.name)} ({scope_text(a.scope, labels)}) {a.value:.1%}"
+        for a in scenario.assumptions
+        if a.label == USER
+    )
+
+
+# --- frames and text beside the charts -----------------------------------------------------
+
+
+def column_map(df: pd.DataFrame, key: str, value: str) -> dict:
+    """{key: value} over a frame's rows (e.g. product group -> its label)."""
+    return dict(zip(df[key], df[value], strict=True))
+
+
+def chart_source(source: str) -> str:
+    """The source line for a chart in a half-width column: short lines (" | " breaks)."""
+    lines = [line for part in source.split("; ") for line in textwrap.wrap(part, width=64)]
+    return " | ".join(lines)
+
+
+def headline_figures(result) -> dict:
+    """Trade at risk in all, direct (China) and indirect, and the net change in the last
+    projected year."""
+    at_risk = result.at_risk
+    last = int(result.totals["year"].max())
+    return {
+        "total": at_risk["at_risk_value_usd"].sum(),
+        "direct": at_risk.loc[at_risk["channel"] == "direct", "at_risk_value_usd"].sum(),
+        "indirect": at_risk.loc[at_risk["channel"] == "indirect", "at_risk_value_usd"].sum(),
+        "last": last,
+        "net": result.totals.loc[
+            result.totals["year"] == last, "net_change_all_partners_usd"
+        ].sum(),
+    }
+
+
+def partner_choices(in_group: pd.DataFrame, names: dict[str, str]) -> dict[str, str]:
+    """The partners with imports of a group, China first, then every partner together."""
+    partners = {
+        p: names.get(p, p)
+        for p in sorted(set(in_group["partner_iso3"]), key=lambda p: (p != CHINA, p))
+    }
+    partners[ALL] = "All partners in the data"
+    return partners
+
+
+def partner_colour(partner: str) -> str:
+    return theme.partner_colour(partner) if partner != ALL else AGGREGATE_COLOUR
+
+
+def projection_frame(
+    imports: pd.DataFrame, path: pd.DataFrame, group: str, partners: list[str]
+) -> pd.DataFrame:
+    """Actual imports, the no-WRO counterfactual and the projection by year, summed over
+    `partners`."""
+    path = path[(path["product_group"] == group) & path["partner_iso3"].isin(partners)]
+    years = sorted(set(imports["year"].astype(int)))
+    actual = actual_values(imports, years)
+    actual = actual[(actual["product_group"] == group) & actual["partner_iso3"].isin(partners)]
+    return (
+        actual.groupby("year", as_index=False)["actual_usd"]
+        .sum(min_count=1)
+        .merge(
+            path.groupby("year", as_index=False)[["counterfactual_usd", "projected_usd"]].sum(),
+            on="year",
+            how="outer",
+        )
+        .sort_values("year", ignore_index=True)
+    )
+
+
+def projection_table(df: pd.DataFrame) -> pd.DataFrame:
+    return df.rename(
+        columns={
+            "actual_usd": "actual imports (USD, CIF)",
+            "counterfactual_usd": "no-WRO counterfactual (USD, CIF)",
+            "projected_usd": "model projection (USD, CIF)",
+        }
+    )
+
+
+def projection_summary(df: pd.DataFrame, partner: str, group: str, base_year: int) -> str:
+    proj = df.dropna(subset=["projected_usd"])
+    if proj.empty:
+        return f"No projection for {group} from {partner}."
+    last = proj.iloc[-1]
+    year = int(last["year"])
+    base = df.loc[df["year"] == base_year, "actual_usd"].sum()
+    actual = last["actual_usd"]
+    return (
+        f"{group} from {partner}: {text.usd(base)} in {base_year}. In {year} the model "
+        f"projects {text.usd(last['projected_usd'])} against a no-WRO counterfactual of "
+        f"{text.usd(last['counterfactual_usd'])} "
+        f"({text.pct_change(last['counterfactual_usd'], last['projected_usd'])}); actual "
+        f"imports were {text.usd(actual)}."
+    )
+
+
+def at_risk_frame(result, imports: pd.DataFrame, labels: dict, names: dict) -> pd.DataFrame:
+    """Trade at risk by group and partner, with the group's label and order and the
+    partner's name."""
+    df = result.at_risk.copy()
+    df["product_group_label"] = df["product_group"].map(labels)
+    order = column_map(imports, "product_group", "sort_order")
+    df["sort_order"] = df["product_group"].map(order)
+    df["partner"] = df["partner_iso3"].map(lambda p: names.get(p, p))
+    return df
+
+
+def at_risk_summary(df: pd.DataFrame, base: int) -> str:
+    by_group = df.groupby("product_group_label", sort=False)["at_risk_value_usd"].sum()
+    top = by_group.sort_values(ascending=False).head(3)
+    return (
+        f"Trade at risk in {base} values, {text.usd(df['at_risk_value_usd'].sum())} in all: "
+        + "; ".join(f"{g} {text.usd(v)}" for g, v in top.items())
+        + ". China's share of it: "
+        + text.share(
+            df.loc[df["partner_iso3"] == CHINA, "at_risk_value_usd"].sum()
+            / max(df["at_risk_value_usd"].sum(), 1e-9)
+        )
+        + "."
+    )
+
+
+def at_risk_table(df: pd.DataFrame) -> pd.DataFrame:
+    return df[
+        [
+            "product_group_label", "partner", "channel", "base_value_usd", "exposure_share",
+            "exposed_value_usd", "enforcement", "at_risk_value_usd",
+        ]
+    ].sort_values(["product_group_label", "partner"])  # fmt: skip
+
+
+# --- backtest ------------------------------------------------------------------------------
+
+
+def scope_colour(scope: str) -> str:
+    return theme.partner_colour(scope) if scope in theme.PARTNER_COLOURS else AGGREGATE_COLOUR
+
+
+def backtest_errors(bt, scope: str, labels: dict, order: dict) -> pd.DataFrame:
+    """The backtest's mean errors for one set of partners, with group labels, in the
+    groups' order."""
+    mape = bt.mape[bt.mape["partners"] == scope].copy()
+    mape["product_group_label"] = mape["product_group"].map(labels)
+    mape["sort_order"] = mape["product_group"].map(order)
+    return mape.sort_values("sort_order", ignore_index=True)
+
+
+def backtest_summary(mape: pd.DataFrame, scope: str) -> str:
+    beats = mape[mape["mape_pct"] < mape["counterfactual_mape_pct"]]
+    return (
+        f"{BT_SCOPES[scope]}: the projection has a smaller mean error than the no-WRO "
+        f"counterfactual for {len(beats)} of {len(mape)} product groups. "
+        + "; ".join(
+            f"{r['product_group_label']} {r['mape_pct']:.1f}% (counterfactual "
+            f"{r['counterfactual_mape_pct']:.1f}%)"
+            for _, r in mape.sort_values("sort_order").iterrows()
+        )
+        + "."
+    )
+
+
+def backtest_table(mape: pd.DataFrame, defaults: pd.DataFrame, scope: str) -> pd.DataFrame:
+    """This run's errors by group beside the default scenarios' (`defaults`: the default
+    scenarios' backtest mape), rounded as shown."""
+    defaults = defaults[defaults["partners"] == scope].pivot_table(
+        index="product_group", columns="scenario", values="mape_pct"
+    )
+    return pd.DataFrame(
+        {
+            "product group": mape["product_group_label"],
+            "this run": mape["mape_pct"].round(1),
+            **{
+                f"{lvl} default": mape["product_group"].map(defaults.get(lvl)).round(1)
+                for lvl in SCENARIO_LEVELS
+                if lvl in defaults
+            },
+            "no-WRO counterfactual": mape["counterfactual_mape_pct"].round(1),
+            "years compared": mape["n"],
+            "years with no trade": mape["n_zero_actual"],
+        }
+    )
+
+
+def year_by_year(comparison: pd.DataFrame, scope: str, labels: dict) -> pd.DataFrame:
+    """Projected, counterfactual and actual imports with the errors, for one set of
+    partners."""
+    comp = comparison
+    if scope == THIRD_COUNTRIES:
+        comp = comp[comp["partner_iso3"] != CHINA]
+    elif scope != ALL_PARTNERS:
+        comp = comp[comp["partner_iso3"] == scope]
+    return pd.DataFrame(
+        {
+            "product group": comp["product_group"].map(labels),
+            "partner": comp["partner_iso3"],
+            "year": comp["year"],
+            "projected (USD)": comp["projected_usd"],
+            "no-WRO counterfactual (USD)": comp["counterfactual_usd"],
+            "actual (USD)": comp["actual_usd"],
+            "error (USD)": comp["error_usd"],
+            "error (%)": comp["pct_error"].round(1),
+            "counterfactual error (%)": comp["counterfactual_pct_error"].round(1),
+        }
+    )
+
+
+# --- published estimates -------------------------------------------------------------------
+
+
+def published_quotes(published: pd.DataFrame) -> list[tuple[str, list[str]]]:
+    """Each distinct published quote as Markdown (quote, source, date, link, figure ids),
+    with the ids of the figures transcribed from it."""
+    out = []
+    seen = set()
+    for _, fig in published.sort_values("figure_id").iterrows():
+        if fig["quote"] in seen:
+            continue
+        seen.add(fig["quote"])
+        same = list(published.loc[published["quote"] == fig["quote"], "figure_id"])
+        url = fig["url"]
+        link = f" ([link]({url}))" if isinstance(url, str) and url else ""
+        when = fig["publication_date"]
+        when = when if isinstance(when, str) and when else "undated"
+        out.append(
+            (
+                f"> {md(fig['quote'])}  \n> — *{md(fig['source_name'])}*, {when}{link} · "
+                f"reference figure{'s' if len(same) > 1 else ''} "
+                + ", ".join(f"`{i}`" for i in same),
+                same,
+            )
+        )
+    return out
+
+
+def reference_lines(ref: pd.DataFrame) -> str:
+    """'Beside it' lines for one quote: the model's and the data's numbers, by year."""
+    if ref.empty:
+        return ""
+    lines = []
+    model = ref.dropna(subset=["model_value"])
+    if not model.empty:
+        lines.append(
+            "Model, this run (China's three cotton groups, projection vs the no-WRO "
+            "counterfactual): "
+            + ", ".join(f"{int(r['year'])} {r['model_value']:+.1f}%" for _, r in model.iterrows())
+        )
+    data = ref.dropna(subset=["data_value"])
+    if not data.empty:
+        what = (
+            "actual vs the base year, all causes"
+            if ref["figure_id"].iloc[0] == "PUB-01"
+            else "China's share of US apparel imports, HS 61+62, all fibres, from the World"
+        )
+        lines.append(
+            f"Trade data, UN Comtrade CIF ({what}): "
+            + ", ".join(
+                f"{int(r['year'])} {r['data_value']:{'+' if what.startswith('actual') else ''}.1f}%"
+                for _, r in data.iterrows()
+            )
+        )
+    lines.append(f"Why they differ: {ref['comparison_note'].iloc[0]}")
+    missing = ref[ref["data_value"].isna() & ref["model_value"].isna()]
+    for _, r in missing.iterrows():
+        lines.append(f"{int(r['year'])}: {r['comparison_note']}")
+    return "\n".join(f"- {md(line)}" for line in lines)
+
+
+def reference_table(ref: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "figure": ref["figure_id"],
+            "year": ref["year"],
+            "published (%)": ref["published_value"],
+            "model, this run (%)": ref["model_value"].round(1),
+            "trade data (%)": ref["data_value"].round(1),
+            "what each number is": ref["comparison_note"],
+        }
+    )
+
+
+# --- assumptions ---------------------------------------------------------------------------
+
+
+def value_text(row) -> str:
+    if row["name"] == "trend_growth":
+        return f"{row['value'] * 100:+.2f}% a year"
+    return f"{row['value'] * 100:.4g}%"
+
+
+GROUP_SETS = {
+    frozenset(PRODUCT_GROUPS): "all groups",
+    frozenset(COTTON_FAMILY): "cotton and other textiles",
+    frozenset(COTTON_GROUPS): "the three cotton groups",
+    frozenset(TOMATO_GROUPS): "the three tomato groups",
+    frozenset(COTTON_GROUPS + TOMATO_GROUPS): "cotton and tomato groups",
+}
+
+
+def beside_rows(frame: pd.DataFrame, names: tuple[str, ...], groups) -> pd.DataFrame:
+    """The assumptions named `names` that apply to all groups, to one of `groups`, or to a
+    year (ramp)."""
+    rows = frame[frame["name"].isin(names)]
+    scope_group = rows["scope"].str.split(":").str[-1]
+    return rows[(rows["scope"] == "") | scope_group.isin(groups) | (rows["name"] == "ramp")]
+
+
+def unsourced(rows: pd.DataFrame) -> int:
+    """How many values have no source or were set by the user."""
+    return int(rows["label"].isin([ASSUMPTION, USER]).sum())
+
+
+def compact(frame: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
+    """Parameter (and what it applies to), value and basis (label and source ids), one row
+    per distinct value: groups sharing a value and its basis are listed together."""
+    rows = []
+    keys = ["name", "value", "label", "source_ids"]
+    for (name, _, label, ids), block in frame.groupby(keys, sort=False):
+        first = block.iloc[0]
+        basis = f"**{label}**" if label in (ASSUMPTION, USER) else md(label)
+        scopes = md(scopes_text(list(block["scope"]), labels))
+        rows.append(
+            {
+                "parameter": f"{PARAMETER_WORDS.get(name, name)} ({scopes})",
+                "value": value_text(first),
+                "basis": basis + (f": {breakable(md(ids))}" if ids else ""),
+            }
+        )
+    return pd.DataFrame(rows, columns=["parameter", "value", "basis"])
+
+
+def breakable(ids: str) -> str:
+    """Source ids with break opportunities, so a narrow table column can wrap them."""
+    return ids.replace(":", ":\u200b").replace("_", "_\u200b")
+
+
+def scopes_text(scopes: list[str], labels: dict[str, str]) -> str:
+    if scopes == [""]:
+        return "all groups"
+    named = GROUP_SETS.get(frozenset(scopes)) if len(scopes) > 1 else None
+    return named or "; ".join(scope_text(s, labels) for s in scopes)
+
+
+def scope_text(scope: str, labels: dict[str, str]) -> str:
+    if not scope:
+        return "all groups"
+    if ":" in scope:
+        partner, group = scope.split(":", 1)
+        return f"{partner}, {labels.get(group, group)}"
+    return labels.get(scope, scope)
+
+
+def assumptions_table(frame: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
+    """Every assumption of a run: the parameter and what it applies to in words, the value
+    as shown, and its unit, basis, source ids, quote and note."""
+    table = frame.assign(
+        parameter=[PARAMETER_WORDS.get(n, n) for n in frame["name"]],
+        applies_to=[scope_text(s, labels) for s in frame["scope"]],
+        shown=[value_text(r) for _, r in frame.iterrows()],
+    )[["parameter", "applies_to", "shown", "value", "unit", "label", "source_ids", "quote", "note"]]
+    return table.rename(columns={"applies_to": "applies to", "shown": "value (shown)"})
+
+
+def basis_counts(frame: pd.DataFrame) -> str:
+    """'<n> <basis>, ...': how many values rest on each basis."""
+    counts = frame["label"].value_counts()
+    return ", ".join(f"{n} {label}" for label, n in counts.items())
