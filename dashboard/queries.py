@@ -307,7 +307,7 @@ def whole_table(name: str) -> pd.DataFrame:
     if name not in DOWNLOADABLE_TABLES:
         raise ValueError(f"{name!r} is not a downloadable table")
     # The name is checked against a fixed whitelist above; identifiers can't be parameters.
-    return run_query(f'select * from "{name}"')  # noqa: S608
+    return run_query(f'select * from "{name}" order by all')  # noqa: S608
 
 
 # --- Tomato paste world trade page ------------------------------------------------------
@@ -359,7 +359,7 @@ def china_share_of_world_exports(hs_code: str, measure: str) -> pd.DataFrame:
                    sum(amount) as world_amount,
                    count(*) filter (where amount is not null) as reporters,
                    count(*) filter (where amount is null) as reporters_without_measure,
-                   string_agg(distinct dataset, ',') as datasets,
+                   string_agg(distinct dataset, ',' order by dataset) as datasets,
                    max(vintage) as vintage
             from rows
             group by year

@@ -6,6 +6,7 @@ good database.
 """
 
 import os
+import re
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -21,6 +22,16 @@ CSV_SKIP_ROWS = {"census_monthly_china_hs2": 2}  # two report-title lines before
 SEEDS = ("countries", "events", "product_groups", "product_group_rules")
 
 # Build order: each model may read only the ones above it.
+# Staging models read by one model only are views: each source's rows are then written
+# once, into stg_trade_flows (or their mart), in the same pass as their casts.
+STAGING_VIEWS = (
+    "stg_comtrade_snapshot",
+    "stg_census_snapshot",
+    "stg_census_api",
+    "stg_comtrade_api",
+    "stg_crop_production",
+    "stg_ref_figures",
+)
 STAGING_MODELS = (
     "stg_comtrade_snapshot",
     "stg_census_snapshot",
@@ -44,6 +55,9 @@ MART_MODELS = (
     "mart_tomato_production_by_year_country",
 )
 # Intermediate tables dropped from the published file: the app reads marts and dims.
+# No table's meaning depends on its physical row order (every query and download orders
+# explicitly), so inserts need not keep it: about 20 % faster on large CSVs.
+DUCKDB_CONFIG = {"preserve_insertion_order": False}
 KEEP_PREFIXES = ("stg_trade_flows", "dim_", "mart_", "events", "ref_figures", "raw_manifest")
 
 
@@ -81,7 +95,7 @@ def create_raw_view(con, name: str, path: Path, skip: int = 0) -> None:
     con.execute(f'create view "{name}" as {raw_csv_sql(path, skip)}')
 
 
-def _load_snapshot(con, raw_root: Path, entries, log) -> None:
+def load_snapshot(con, raw_root: Path, entries, log) -> None:
     # The manifest and seeds are small and read by many models: tables.
     con.execute(f"create table raw_manifest as {raw_csv_sql(raw_root / manifest.MANIFEST_NAME)}")
     for seed in SEEDS:
@@ -92,13 +106,17 @@ def _load_snapshot(con, raw_root: Path, entries, log) -> None:
         log(f"  raw_{entry.dataset_id}: {entry.file}")
 
 
-def _run_models(con, log) -> None:
-    for name in STAGING_MODELS + MART_MODELS:
+def run_models(con, log, names=STAGING_MODELS + MART_MODELS) -> None:
+    for name in names:
+        kind = "view" if name in STAGING_VIEWS else "table"
         try:
-            con.execute(f"create table {name} as {model_sql(name)}")
+            con.execute(f"create {kind} {name} as {model_sql(name)}")
         except duckdb.Error as exc:
-            raise BuildError(f"model {name} failed: {exc}") from exc
-        log(f"  {name}")
+            # A view's casts run when its reader is built: name the views it reads.
+            read = [v for v in STAGING_VIEWS if re.search(rf"\b{v}\b", model_sql(name))]
+            views = f" (reading the staging views {', '.join(read)})" if read else ""
+            raise BuildError(f"model {name} failed{views}: {exc}") from exc
+        log(f"  {name}" + (" (view)" if kind == "view" else ""))
 
 
 def table_row_counts(con) -> dict[str, int]:
@@ -132,11 +150,11 @@ def build(
     tmp_path = db_path.with_name(f".{db_path.name}.building-{os.getpid()}")
     _remove_stale_builds(db_path)
     try:
-        con = duckdb.connect(str(tmp_path))
+        con = duckdb.connect(str(tmp_path), config=DUCKDB_CONFIG)
         try:
             step("raw")
-            log("Loading raw tables")
-            _load_snapshot(con, raw_root, entries, log)
+            log("Loading raw relations")
+            load_snapshot(con, raw_root, entries, log)
             for table, frame in fetched_raw_tables(raw_root).items():
                 con.register("fetched_frame", frame)
                 con.execute(f"create table {table} as select * from fetched_frame")
@@ -144,7 +162,7 @@ def build(
                 log(f"  {table}: {len(frame)} fetched rows")
             step("models")
             log("Building staging and marts")
-            _run_models(con, log)
+            run_models(con, log)
             step("publish")
             _drop_intermediate(con)
             counts = table_row_counts(con)

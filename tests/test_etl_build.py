@@ -189,6 +189,30 @@ def test_failed_model_leaves_previous_database(tmp_path, previous_db, monkeypatc
     assert_untouched(previous_db, *before)
 
 
+def test_a_bad_cast_in_a_staging_view_names_the_view(tmp_path, previous_db, monkeypatch):
+    """Per-source staging models are views: their casts run when stg_trade_flows is built,
+    so the error names that model and the views it reads."""
+    raw = linked_snapshot(tmp_path / "raw")
+    before = digest(previous_db), table_counts(previous_db)
+    real_model_sql = build_module.model_sql
+
+    def bad_cast(name):
+        sql = real_model_sql(name)
+        if name == "stg_census_snapshot":
+            # Binds (VARCHAR -> DOUBLE) but fails on the first row, as a changed file would.
+            sql = f"select * replace (cast('n/a' || value_usd as double) as value_usd) from ({sql})"
+        return sql
+
+    monkeypatch.setattr(build_module, "model_sql", bad_cast)
+    with pytest.raises(BuildError) as failed:
+        build(db_path=previous_db, raw_root=raw, log=quiet)
+    message = str(failed.value)
+    assert message.startswith("model stg_trade_flows failed (reading the staging views ")
+    assert "stg_census_snapshot" in message and "n/a" in message
+
+    assert_untouched(previous_db, *before)
+
+
 def test_interrupted_build_leaves_previous_database(tmp_path, previous_db):
     """Any exception (here Ctrl-C just before the swap) removes the half-built file."""
     raw = linked_snapshot(tmp_path / "raw")
@@ -370,14 +394,14 @@ def test_cli_build_prints_progress_and_summary(tmp_path):
     out = proc.stdout
     for progress in (
         f"Verifying snapshot checksums in {raw}",
-        "Loading raw tables",
+        "Loading raw relations",
         "raw_census_china_2017: usatrade_china_2017/China-import.csv",
         "Building staging and marts",
         "  mart_us_imports_by_year_partner_hs",
         f"Built {db} in ",
     ):
         assert progress in out
-    assert out.index("Loading raw tables") < out.index("Building staging and marts")
+    assert out.index("Loading raw relations") < out.index("Building staging and marts")
     assert out.index("Building staging and marts") < out.index(f"Built {db}")
 
     summary = out[out.index(f"Built {db}") :]

@@ -24,7 +24,7 @@ final as (
         sum(l.net_weight_kg) as net_weight_kg,
         count(*) as hs6_lines,
         count(*) filter (where l.net_weight_kg is null) as hs6_lines_without_weight,
-        string_agg(distinct l.dataset, ',') as datasets,
+        string_agg(distinct l.dataset, ',' order by l.dataset) as datasets,
         max(l.vintage) as vintage
     from lines as l
     join groups as g using (product_group)

@@ -23,4 +23,3 @@ select
     description, year, month, value_usd, value_basis, quantity, quantity_unit,
     net_weight_kg, vintage, fetched_at
 from final
-order by dataset, reporter_iso3, partner_iso3, flow, hs_code, year, month
