@@ -88,3 +88,17 @@ def selected_partners(page) -> list[str]:
     """The partners shown as selected tags in the sidebar multiselect."""
     tags = page.locator('[data-testid="stSidebar"] [data-testid="stMultiSelect"] span[data-tag]')
     return [tags.nth(i).get_attribute("aria-label") for i in range(tags.count())]
+
+
+@contextmanager
+def browser_page(browser, height: int = 1800, **context_options):
+    """A fresh browser context and page, 1400 px wide; fails the test on any page error."""
+    context = browser.new_context(viewport={"width": 1400, "height": height}, **context_options)
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        yield page
+    finally:
+        context.close()
+    assert not errors, errors

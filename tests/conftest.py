@@ -43,3 +43,46 @@ def app_env(warehouse_path):
         os.environ.pop("TRADE_DB", None)
     else:
         os.environ["TRADE_DB"] = old
+
+
+@pytest.fixture(scope="session")
+def model_tables(warehouse_path) -> dict:
+    """What the exposure model reads from the warehouse, and its default scenarios."""
+    import exposure
+
+    con = duckdb.connect(str(warehouse_path), read_only=True)
+    try:
+        out = {
+            "countries": con.sql("select iso3, name from dim_country").df(),
+            "groups": con.sql("select * from dim_product_group").df(),
+            "refs": con.sql("select * from ref_figures").df(),
+            "hs": con.sql("select * from mart_us_imports_by_year_partner_hs").df(),
+        }
+    finally:
+        con.close()
+    out["scenarios"] = exposure.default_scenarios(out["refs"], 2019, out["hs"])
+    return out
+
+
+# --- the running app in headless Chromium (tests/browser.py) --------------------------------
+
+
+@pytest.fixture(scope="session")
+def app_url(warehouse_path):
+    """`streamlit run app.py` on a free loopback port, one for the whole session."""
+    from tests.browser import running_app
+
+    with running_app(warehouse_path) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

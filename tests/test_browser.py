@@ -2,12 +2,10 @@
 a permalink; a screenshot of each page is saved under artifacts/screenshots/."""
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from tests.browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    running_app,
+    browser_page,
     screenshot,
     selected_partners,
     wait_for_charts,
@@ -24,29 +22,10 @@ PAGES = {
 }
 
 
-@pytest.fixture(scope="module")
-def app_url(warehouse_path):
-    with running_app(warehouse_path) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1800})
-    pg = context.new_page()
-    errors = []
-    pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield pg
-    context.close()
-    assert not errors, errors
+    with browser_page(browser, height=1800) as pg:
+        yield pg
 
 
 @pytest.mark.parametrize("name", list(PAGES))

@@ -5,11 +5,11 @@ malformed files and see the messages, never an exception. Uploads are sent from 
 (Playwright file payloads), as a browser would send them."""
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 import exposure
 from dashboard import export
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, running_app, screenshot, wait_for_charts
+from tests.browser import browser_page, screenshot, wait_for_charts
 
 pytestmark = pytest.mark.browser
 
@@ -22,47 +22,15 @@ OWN_LINES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def app_url(warehouse_path):
-    with running_app(warehouse_path) as url:
-        yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+@pytest.fixture
+def page(browser):
+    with browser_page(browser, height=2200, accept_downloads=True) as pg:
+        yield pg
 
 
 @pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 2200}, accept_downloads=True)
-    pg = context.new_page()
-    errors = []
-    pg.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield pg
-    context.close()
-    assert not errors, errors
-
-
-@pytest.fixture(scope="module")
-def model(warehouse_path):
-    import duckdb
-
-    con = duckdb.connect(str(warehouse_path), read_only=True)
-    try:
-        out = {
-            "countries": con.sql("select iso3, name from dim_country").df(),
-            "groups": con.sql("select * from dim_product_group").df(),
-            "refs": con.sql("select * from ref_figures").df(),
-            "hs": con.sql("select * from mart_us_imports_by_year_partner_hs").df(),
-        }
-    finally:
-        con.close()
-    out["central"] = exposure.default_scenarios(out["refs"], 2019, out["hs"])["central"]
-    return out
+def model(model_tables):
+    return {**model_tables, "central": model_tables["scenarios"]["central"]}
 
 
 def open_modeller(page, app_url):

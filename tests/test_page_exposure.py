@@ -43,22 +43,9 @@ def page():
     return modeller_view
 
 
-@pytest.fixture(scope="module")
-def tables(warehouse_path):
-    import duckdb
-
-    con = duckdb.connect(str(warehouse_path), read_only=True)
-    try:
-        out = {
-            "countries": con.sql("select iso3, name from dim_country").df(),
-            "groups": con.sql("select * from dim_product_group").df(),
-            "refs": con.sql("select * from ref_figures").df(),
-            "hs": con.sql("select * from mart_us_imports_by_year_partner_hs").df(),
-        }
-    finally:
-        con.close()
-    out["scenarios"] = exposure.default_scenarios(out["refs"], 2019, out["hs"])
-    return out
+@pytest.fixture
+def tables(model_tables):
+    return model_tables
 
 
 # --- reading: nothing crashes, every problem is a message -----------------------------------
