@@ -91,16 +91,6 @@ def _year_axis(years: pd.Series, events: pd.DataFrame | None) -> tuple[dict, lis
     return dict(range=list(x_range), dtick=1, title=dict(text="Year")), shapes, labels
 
 
-def _mark_events(fig: go.Figure, events: pd.DataFrame, *, axis: str, x_range) -> None:
-    """Add the event marks to an existing figure, in one layout update."""
-    shapes, labels = _event_marks(events, axis=axis, x_range=x_range)
-    if shapes:
-        fig.update_layout(
-            shapes=list(fig.layout.shapes) + shapes,
-            annotations=list(fig.layout.annotations) + labels,
-        )
-
-
 def events_to_mark(events: pd.DataFrame, span_years: int) -> pd.DataFrame:
     """The events to mark on a time axis: on an axis of decades, only the region-wide WRO
     and the UFLPA (four labels crowd each other there)."""

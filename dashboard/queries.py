@@ -269,14 +269,6 @@ def ref_figures(figure_ids: tuple) -> pd.DataFrame:
 
 
 @cached_query
-def ref_figures_by_topic(topic_pattern: str) -> pd.DataFrame:
-    return run_query(
-        "select * from ref_figures where topic ilike $pattern order by figure_id",
-        {"pattern": topic_pattern},
-    )
-
-
-@cached_query
 def source_info(datasets: tuple) -> pd.DataFrame:
     return run_query(
         "select * from dim_source where list_contains($datasets, dataset) order by dataset",
