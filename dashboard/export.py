@@ -102,6 +102,8 @@ class ExportMeta:
 
 
 INJECTION_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# openpyxl refuses these control characters in cell text (tab, LF and CR are fine).
+_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 INJECTION_NOTE = (
     "Text cells beginning with = + - @ tab or carriage return are prefixed with a "
@@ -115,7 +117,8 @@ def neutralise(value: Any) -> Any:
     Only ``str`` values are changed; numbers (including negative ones), NaN and None
     are returned as they are.
     """
-    if isinstance(value, str) and value.startswith(INJECTION_PREFIXES):
+    # The XLSX writer drops control characters, so '\x01=...' would become a formula there.
+    if isinstance(value, str) and _XLSX_ILLEGAL.sub("", value).startswith(INJECTION_PREFIXES):
         return "'" + value
     return value
 
@@ -237,10 +240,6 @@ def unneutralise(value: Any) -> Any:
     ):
         return value[1:]
     return value
-
-
-# openpyxl refuses these control characters in cell text (tab, LF and CR are fine).
-_XLSX_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def _xlsx_value(v: Any) -> Any:

@@ -369,6 +369,24 @@ def test_xlsx_neutralises_injection_in_data_header_and_metadata():
     assert about["title"] == "'=cmd|' /C calc'!A0" and about["subtitle"] == "'-1+1"
 
 
+def test_a_control_character_before_a_formula_does_not_unmask_it_in_xlsx():
+    """The XLSX writer drops control characters openpyxl refuses: '\x01=...' must not
+    become a live '=...' formula there (found by uploading such a supplier name)."""
+    df = pd.DataFrame({"supplier": ['\x01=HYPERLINK("http://x.example","y")', "\x02\x03+1"]})
+    meta = synthetic_meta(title="\x01=cmd")
+    wb = openpyxl.load_workbook(io.BytesIO(export.xlsx_bytes(df, meta)))
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (ws.title, cell.coordinate, cell.value)
+    assert [c.value for c in wb["data"]["A"][1:]] == ['\'=HYPERLINK("http://x.example","y")', "'+1"]
+    _, table = _split_csv(export.csv_bytes(df, meta))
+    assert [r[0] for r in csv.reader(io.StringIO(table))][1:] == [
+        '\'\x01=HYPERLINK("http://x.example","y")',
+        "'\x02\x03+1",
+    ]
+
+
 def test_neutralise_touches_text_only():
     assert export.neutralise(-3.5) == -3.5
     assert export.neutralise("-3.5") == "'-3.5"
