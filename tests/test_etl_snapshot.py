@@ -146,6 +146,30 @@ def test_comtrade_hs6_quantities_are_the_files(warehouse):
     assert got == [(float(r.qty), r.qty_unit_abbr, float(r.net_wgt))]
 
 
+def test_comtrade_unit_na_zero_is_not_reported_not_zero(warehouse):
+    """HS6 lines with unit 'N/A' carry qty 0 (and net weight 0) for "not reported": they
+    must reach the marts as missing, never as 0 kg."""
+    file = read_text_csv(COMTRADE_VNM_MEX)
+    line = file[
+        (file.ref_year == "2021") & (file.cmd_code == "520100") & (file.partner_iso == "VNM")
+    ]
+    assert line[["qty_unit_abbr", "qty", "net_wgt"]].values.tolist() == [["N/A", "0.0", "0.0"]]
+    got = rows(
+        warehouse,
+        """select value_usd, quantity, quantity_unit, net_weight_kg
+           from mart_us_imports_by_year_partner_hs
+           where source = 'comtrade' and partner_iso3 = 'VNM' and hs_code = '520100'
+             and year = 2021""",
+    )
+    assert got == [(float(line.iloc[0].primary_value), None, None, None)]
+    zero_na = scalar(
+        warehouse,
+        """select count(*) from stg_trade_flows where source = 'comtrade' and hs_level = 6
+           and quantity_unit is null and (quantity = 0 or net_weight_kg = 0)""",
+    )
+    assert zero_na == 0
+
+
 # --- Census --------------------------------------------------------------------------
 
 

@@ -54,9 +54,11 @@ final as (
         r.month,
         r.value_usd,
         r.value_basis,
-        case when r.hs_level = 6 then r.qty end as quantity,
+        -- unit 'N/A' comes with 0 for "not reported" (quantity, and net weight when 0)
+        case when r.hs_level = 6 and r.qty_unit is not null then r.qty end as quantity,
         case when r.hs_level = 6 then r.qty_unit end as quantity_unit,
-        case when r.hs_level = 6 then r.net_wgt end as net_weight_kg,
+        case when r.hs_level = 6 then
+            nullif(r.net_wgt, case when r.qty_unit is null then 0 end) end as net_weight_kg,
         'UN Comtrade API, fetched ' || strftime(r.fetched_at, '%Y-%m-%dT%H:%M:%SZ') as vintage,
         r.fetched_at
     from renamed as r

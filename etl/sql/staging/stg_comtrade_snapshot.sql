@@ -1,6 +1,7 @@
 -- UN Comtrade extracts shipped in data/raw (comtradr "tidy" column names).
 -- Renames and casts only. Comtrade reports quantity 0 at HS2/HS4/TOTAL level
--- for "not reported", so quantities are kept only on HS6 lines.
+-- for "not reported", so quantities are kept only on HS6 lines; an HS6 line with
+-- unit 'N/A' also carries 0 for "not reported" (quantity, and net weight when 0).
 with
 
 manifest as (select dataset_id, upstream_vintage from raw_manifest),
@@ -72,9 +73,13 @@ final as (
         cast(null as integer) as month,
         cast(r.primary_value as double) as value_usd,
         case when r.flow = 'M' then 'CIF' else 'FOB' end as value_basis,
-        case when r.hs_level = 6 then try_cast(nullif(r.qty, '') as double) end as quantity,
+        case when r.hs_level = 6 and r.quantity_unit is not null
+            then try_cast(nullif(r.qty, '') as double) end as quantity,
         case when r.hs_level = 6 then r.quantity_unit end as quantity_unit,
-        case when r.hs_level = 6 then try_cast(nullif(r.net_wgt, '') as double) end as net_weight_kg,
+        case when r.hs_level = 6 then nullif(
+            try_cast(nullif(r.net_wgt, '') as double),
+            case when r.quantity_unit is null then 0 end
+        ) end as net_weight_kg,
         'UN Comtrade, ' || m.upstream_vintage as vintage,
         cast(null as timestamp) as fetched_at
     from (select * from tidy_renamed union all by name select * from full_renamed) as r
