@@ -133,12 +133,19 @@ def series_over_time_chart(
         colour = (colours or {}).get(str(key)) or theme.PARTNER_COLOURS.get(str(key))
         colour = colour or theme.OKABE_ITO[1 + n % (len(theme.OKABE_ITO) - 1)]
         part = part.sort_values(x)
+        name = str(part[series_label].iloc[0])
+        xs, ys = part[x].tolist(), part[y].tolist()
+        if x == "year" and xs:
+            # A year with no row is a gap in the line, never a straight line across it.
+            got = dict(zip(xs, ys, strict=True))
+            xs = list(range(int(min(xs)), int(max(xs)) + 1))
+            ys = [got.get(year) for year in xs]
         traces.append(
             dict(
                 type="scatter",
-                x=part[x].tolist(),
-                y=part[y].tolist(),
-                name=str(part[series_label].iloc[0]),
+                x=xs,
+                y=ys,
+                name=name,
                 mode="lines+markers",
                 line=dict(color=colour, width=2.5),
                 marker=dict(size=6),

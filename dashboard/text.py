@@ -19,6 +19,8 @@ def usd(value: float | None) -> str:
     for cut, suffix in ((1e9, " bn"), (1e6, " m"), (1e3, " k")):
         if v >= cut:
             return f"{sign}${v / cut:,.2f}{suffix}"
+    if v < 100 and v != round(v):
+        return f"{sign}${v:,.2f}"  # unit values: $2.23 a kg, not $2
     return f"{sign}${v:,.0f}"
 
 

@@ -49,6 +49,19 @@ def test_one_trace_per_partner_with_its_values():
     assert list(by_name["Vietnam"].x) == [2019, 2020, 2021]
 
 
+def test_a_missing_year_is_a_gap_not_a_line_across_it():
+    gappy = SYNTHETIC[SYNTHETIC.year != 2020].assign(
+        value_usd=lambda d: d.value_usd.where(~((d.year == 2021) & (d.partner_iso3 == "CHN")))
+    )
+    fig = line_chart(gappy)
+    by_name = {t.name: t for t in fig.data}
+    assert list(by_name["Vietnam"].x) == [2019, 2020, 2021]
+    assert list(by_name["Vietnam"].y) == [1.0, None, 3.0]
+    assert not fig.data[0].connectgaps
+    china = fig.to_plotly_json()["data"][[t.name for t in fig.data].index("China")]
+    assert pd.isna(china["y"][2])  # a row with no value stays missing, never 0
+
+
 def test_china_always_has_the_china_colour():
     for df in (SYNTHETIC, SYNTHETIC[::-1], SYNTHETIC[SYNTHETIC.partner_iso3 == "CHN"]):
         china = next(t for t in line_chart(df).data if t.meta == "CHN")

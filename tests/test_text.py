@@ -7,6 +7,9 @@ def test_usd_formats_by_magnitude():
     assert text.usd(8_465_492_000) == "$8.47 bn"
     assert text.usd(950_066) == "$950.07 k"
     assert text.usd(12) == "$12"
+    assert text.usd(2.2349) == "$2.23"  # unit values keep their cents
+    assert text.usd(-1.5) == "-$1.50"
+    assert text.usd(512.4) == "$512"
     assert text.usd(float("nan")) == "no data"
 
 
