@@ -105,6 +105,16 @@ def _plain(html: str) -> str:
     return re.sub(r"<[^>]+>", " ", html or "").replace("  ", " ").strip()
 
 
+def vintages_in(source: str) -> list[str]:
+    """The data vintages a source line names (it may be wrapped with " | " breaks)."""
+
+    def flat(text: str) -> str:
+        return "".join(text.replace(" | ", " ").split())
+
+    line = flat(source)
+    return [v for v in queries.source_vintages() if flat(v) in line]
+
+
 def export_meta(fig, *, chart_id: str) -> export.ExportMeta:
     """What an exported file says about itself: title, filters, source, vintage, units, link."""
     title_html = fig.layout.title.text or ""
@@ -113,10 +123,12 @@ def export_meta(fig, *, chart_id: str) -> export.ExportMeta:
         (a.text for a in fig.layout.annotations if a.name == charts.SOURCE_ANNOTATION), ""
     )
     chosen = {k: ", ".join(v) for k, v in st.session_state.get(filters.LINK_STATE, {}).items()}
+    source = _plain(source.replace("<br>", " | "))
     return export.ExportMeta(
         title=_plain(title),
         subtitle=_plain(subtitle),
-        source=_plain(source.replace("<br>", " | ")),
+        source=source,
+        vintage="; ".join(vintages_in(source)),
         units=_plain(fig.layout.yaxis.title.text or fig.layout.xaxis.title.text or ""),
         filters=chosen,
         url=current_link() + ("&" if "?" in current_link() else "?") + f"chart={chart_id}",

@@ -353,6 +353,19 @@ def _wrap(text: str, width: int = _WRAP) -> str:
     return "<br>".join(html.escape(line, quote=False) for line in lines)
 
 
+def _wrap_url(url: str, width: int) -> str:
+    """A link broken after '&' so it fits the image (it has no spaces to wrap at)."""
+    lines, line = [], ""
+    for i, piece in enumerate(url.split("&")):
+        piece = piece if i == 0 else "&" + piece
+        if line and len(line) + len(piece) > width:
+            lines.append(line)
+            line = ""
+        line += piece
+    lines.append(line)
+    return "<br>".join(html.escape(part, quote=False) for part in lines)
+
+
 def _legend_height(fig: go.Figure, plot_width: float) -> int:
     """Rough height of the horizontal legend above the plot (plotly wraps long ones)."""
     shown = [t for t in fig.data if t.showlegend is not False]
@@ -417,8 +430,13 @@ def publication_figure(
     if not title_text:
         title_text = f"<b>{_wrap(meta.title, 90)}</b>" if meta.title else ""
 
-    filters = meta.subtitle or "; ".join(f"{k}: {v}" for k, v in meta.filters.items())
-    filters_text = _wrap(filters) if filters else ""
+    # The chart's own subtitle (what it shows) is in its title already; the stamp adds the
+    # page's filters, labelled as such (a chart may use only some of them).
+    in_title = meta.subtitle and html.escape(meta.subtitle, quote=False) in title_text
+    stamp = [meta.subtitle] if meta.subtitle and not in_title else []
+    if meta.filters:
+        stamp.append("Page filters: " + "; ".join(f"{k}: {v}" for k, v in meta.filters.items()))
+    filters_text = _wrap(" · ".join(stamp)) if stamp else ""
 
     source_text = (source.text or "") if source is not None else _wrap(meta.source)
     footer_parts = []
@@ -427,9 +445,9 @@ def publication_figure(
         footer_parts.append(f"Data vintage: {meta.vintage}")
     if meta.project and meta.project not in plain_existing:
         footer_parts.append(meta.project)
-    if meta.url:
-        footer_parts.append(meta.url)
     footer_text = _wrap(" · ".join(footer_parts), 170) if footer_parts else ""
+    if meta.url:
+        footer_text = "<br>".join(t for t in (footer_text, _wrap_url(meta.url, 170)) if t)
 
     margin = out.layout.margin
     left = margin.l if margin.l is not None else 70

@@ -269,6 +269,14 @@ def ref_figures(figure_ids: tuple) -> pd.DataFrame:
 
 
 @cached_query
+def source_vintages() -> list[str]:
+    """Every dataset's upstream vintage as the source lines print it."""
+    return run_query(
+        "select distinct upstream_vintage from dim_source where upstream_vintage <> '' order by 1"
+    )["upstream_vintage"].tolist()
+
+
+@cached_query
 def source_info(datasets: tuple) -> pd.DataFrame:
     return run_query(
         "select * from dim_source where list_contains($datasets, dataset) order by dataset",

@@ -131,7 +131,21 @@ def test_stamp_is_idempotent_and_keeps_the_chart_title_and_source():
 def test_stamp_escapes_markup_in_meta_text_and_falls_back_to_filters():
     meta = synthetic_meta(subtitle="", filters={"Value": "< 5 & > 1"})
     out = export.publication_figure(synthetic_figure(), meta)
-    assert _named(out, "export_filters")[0].text == "Value: &lt; 5 &amp; &gt; 1"
+    assert _named(out, "export_filters")[0].text == "Page filters: Value: &lt; 5 &amp; &gt; 1"
+
+
+def test_stamp_lists_the_page_filters_once_and_wraps_a_long_link():
+    long_url = "https://example.org/page?" + "&".join(f"partners=Synthetic+{i}" for i in range(40))
+    meta = synthetic_meta(url=long_url, subtitle="sub")
+    out = export.publication_figure(synthetic_figure(titled=True), meta)
+    (filters,) = _named(out, "export_filters")
+    # the titled figure shows its subtitle in the title: the stamp adds the page filters
+    assert meta.subtitle not in filters.text
+    assert filters.text.startswith("Page filters: Partner: Synthetic A, Synthetic B")
+    footer = _named(out, "export_footer")[0].text
+    lines = footer.split("<br>")
+    assert all(len(line) <= 200 for line in lines)
+    assert "".join(lines[1:]).replace("&amp;", "&") == long_url
 
 
 # --------------------------------------------------------------------------- rendering
