@@ -43,8 +43,9 @@ def check_link_params(valid: dict) -> None:
     """Tell the user, visibly, which URL parameters were not understood.
 
     `valid` maps each parameter this page reads to a predicate over its list of
-    raw values. Bound widgets drop invalid values by themselves; this only makes
-    the fallback to defaults visible instead of silent.
+    raw values. A bound widget keeps what it can read of a value (the known half of
+    a list, the last of a repeated key) or its default; the note says which parameters
+    were not usable, and the sidebar shows what is in effect.
     """
     problems = []
     for key in st.query_params.keys():
@@ -64,9 +65,10 @@ def check_link_params(valid: dict) -> None:
             problems.append(f"`{key}={shown}` is not valid here")
     if problems:
         st.warning(
-            "Part of this link could not be used, so defaults are shown instead: "
+            "Part of this link could not be used: "
             + "; ".join(problems)
-            + ".",
+            + ". The filters in the sidebar show what is in effect (defaults where "
+            "nothing could be read).",
             icon="⚠️",
         )
 
@@ -90,13 +92,15 @@ def partners(options: dict[str, str]) -> list[str]:
 
 def valid_partners(options: dict[str, str]):
     labels = set(options.values())
-    return lambda values: all(v in labels for v in values)
+    # `partners=` (one empty value) is the link of an emptied selection: valid.
+    return lambda values: values == [""] or all(v in labels for v in values)
 
 
 def year_range(first: int, last: int) -> tuple[int, int]:
     lo, hi = st.sidebar.slider(
         "Years", min_value=first, max_value=last, value=(first, last), key="years", **BOUND
     )
+    lo, hi = sorted((lo, hi))  # a link may hold the range reversed
     remember("years", [lo, hi])
     return int(lo), int(hi)
 

@@ -254,6 +254,7 @@ def production_section(countries: pd.DataFrame, first: int, last: int) -> None:
         key="paste_years",
         **filters.BOUND,
     )
+    lo, hi = sorted((lo, hi))  # a link may hold the range reversed
     filters.remember("paste_countries", [names.get(c, c) for c in chosen])
     filters.remember("paste_years", [lo, hi])
     production_share_chart(chosen, lo, hi)

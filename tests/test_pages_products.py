@@ -93,6 +93,28 @@ def test_tampered_link_falls_back_with_a_visible_note(app_env):
     assert figures(at)  # defaults still draw
 
 
+def test_a_reversed_year_range_in_a_link_is_noted_and_read_in_order(app_env):
+    at = open_page("pages/cotton_and_textiles.py", params={"years": ["2023", "2018"]})
+    assert any("`years=2023, 2018` is not valid here" in w.value for w in at.warning)
+    assert any("show what is in effect" in w.value for w in at.warning)
+    fig = figures(at)[0]
+    years = sorted({x for t in fig["data"] for x, y in points(t).items() if y is not None})
+    assert (years[0], years[-1]) == (2018, 2023)
+
+
+def test_a_half_known_partner_list_is_noted_and_the_known_part_used(app_env):
+    at = open_page("pages/cotton_and_textiles.py", params={"partners": ["China", "Atlantis"]})
+    assert any("`partners=China, Atlantis` is not valid here" in w.value for w in at.warning)
+    assert at.multiselect(key="partners").value == ["CHN"]
+
+
+def test_an_emptied_partner_list_is_a_valid_link(app_env):
+    at = open_page("pages/cotton_and_textiles.py", params={"partners": ""})
+    assert not at.warning
+    assert at.multiselect(key="partners").value == []
+    assert any("Choose at least one partner" in i.value for i in at.info)
+
+
 def test_a_valid_link_restores_the_view_without_a_note(app_env):
     at = open_page(
         "pages/cotton_and_textiles.py",
