@@ -122,7 +122,8 @@ def overview() -> None:
     fig = charts.events_timeline_chart(
         ev,
         title="From the first Xinjiang WROs to the UFLPA",
-        source="Source: " + "; ".join(f"{r.label}: {r.source_ref}" for r in ev.itertuples()),
+        # " | " breaks the line: one event's source a line, so none is cut off.
+        source="Source: " + " | ".join(f"{r.label}: {r.source_ref}" for r in ev.itertuples()),
     )
     summary = "; ".join(f"{r.event_date:%d %b %Y}: {r.label}" for r in ev.itertuples())
     chart_block(fig, ev, chart_id="timeline", summary=summary + ".")
@@ -131,7 +132,7 @@ def overview() -> None:
         st.subheader("Explore")
         for path, title in list(PAGES.items())[1:]:
             st.page_link(path, label=title)
-        share_link()
+    share_link()
 
 
 def china_totals(latest: int) -> pd.DataFrame:

@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, export, filters, queries
+from dashboard import charts, export, filters, queries, text
 from dashboard.db import WarehouseMissing
 from dashboard.embed import is_embedded, target_chart
 
@@ -82,9 +82,24 @@ def current_link() -> str:
     return base + ("?" + urlencode(pairs) if pairs else "")
 
 
+def not_found_note() -> None:
+    """In an embed, say so when the link names a chart this page does not have (the
+    page would otherwise be blank)."""
+    target = target_chart()
+    ids = st.session_state.get(CHART_IDS, [])
+    if not target or target in ids:
+        return
+    where = f"its charts are {', '.join(ids)}" if ids else "it has no charts"
+    st.info(
+        f"This link asks for the chart '{text.md(target[:40])}', which this page does not "
+        f"have ({where}). Remove `chart=` from the link to see the whole page."
+    )
+
+
 def share_link() -> None:
     """The permalink of the current view: every filter is in the URL."""
     if is_embedded():
+        not_found_note()
         return
     link = current_link()
     with st.sidebar:
@@ -175,10 +190,10 @@ def table_downloads(
 
 def chart_block(fig, df: pd.DataFrame, *, chart_id: str, summary: str, table: pd.DataFrame = None):
     """Render one chart with its text alternative (summary + table) and its downloads."""
+    st.session_state.setdefault(CHART_IDS, []).append(chart_id)
     target = target_chart()
     if target is not None and target not in ("", chart_id):
         return
-    st.session_state.setdefault(CHART_IDS, []).append(chart_id)
     st.plotly_chart(fig, key=f"chart_{chart_id}", config={"displaylogo": False})
     st.caption(summary)
     if target is not None:

@@ -161,3 +161,13 @@ def test_chart_exports_carry_the_data_vintage_of_their_source_line(app_env):
     assert sorted(components.vintages_in(line)) == want
     assert sorted(components.vintages_in(chart_source(line))) == want
     assert components.vintages_in("Source: unknown (no provenance recorded for this data)") == []
+
+
+@pytest.mark.parametrize(
+    "page", [None, "pages/cotton_and_textiles.py", "pages/data_and_methods.py"]
+)
+def test_an_embed_of_an_unknown_chart_says_so_instead_of_a_blank_page(app_env, page):
+    at = open_page(page, params={"embed": "true", "chart": "no_such_chart"})
+    notes = " ".join(i.value for i in at.info)
+    assert "asks for the chart 'no\\_such\\_chart', which this page does not have" in notes
+    assert not figures(at)
