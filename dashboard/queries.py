@@ -709,5 +709,6 @@ def product_group_lines() -> pd.DataFrame:
 
 @cached_query
 def country_codes() -> pd.DataFrame:
-    """ISO3 codes and names (dim_country), for checking the origin of uploaded lines."""
-    return run_query("select iso3, name from dim_country order by name")
+    """ISO3 codes and names (dim_country), for checking the origin of uploaded lines. The
+    all-partners total (WLD) is not a country a line can come from."""
+    return run_query("select iso3, name from dim_country where iso3 <> 'WLD' order by name")

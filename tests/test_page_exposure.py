@@ -249,6 +249,18 @@ def test_a_malformed_upload_shows_row_messages(app_env):
     assert any("not UTF-8" in e.value for e in at.error)
 
 
+def test_the_world_total_is_not_an_origin(app_env):
+    at = open_page()
+    data = (
+        b"hs_code,origin,annual_value_usd\n"
+        b"610910,WLD,100\n610910,World (all partners),5\n610910,CHN,100\n"
+    )
+    at.file_uploader(key="modeller_upload").set_value(("w.csv", data, "text/csv")).run()
+    assert not at.exception
+    assert any("1 line from file w.csv used" in w.value for w in at.warning)
+    assert list(at.table[0].value["row"]) == ["2", "3"]
+
+
 def test_typed_lines_in_the_table(app_env, tables):
     at = open_page()
     at.radio(key="modeller_input").set_value("table").run()
