@@ -151,12 +151,30 @@ REPORT_COLUMNS = {
 
 
 def report_table(result: pd.DataFrame) -> pd.DataFrame:
-    return result[list(REPORT_COLUMNS)].rename(columns=REPORT_COLUMNS)
+    """The lines as shown and downloaded. Computed dollars are rounded to the cent (binary
+    floating point would print 511462.19999999995); shares keep their precision."""
+    table = result[list(REPORT_COLUMNS)].rename(columns=REPORT_COLUMNS)
+    money = ["exposed_value_usd", "at_risk_value_usd"]
+    return table.assign(**{c: table[c].round(2) for c in money if c in table})
 
 
-def report_meta(scenario: exposure.Scenario, label: str, source: str) -> export.ExportMeta:
-    """The report's header block: the scenario and every assumption the lines used."""
+def left_out(messages: pd.DataFrame) -> int:
+    """How many rows of the input an error kept out of the results."""
+    errors = messages[messages["severity"] == ERROR]
+    return int(errors["row"].replace("", pd.NA).dropna().nunique())
+
+
+def report_meta(
+    scenario: exposure.Scenario, label: str, source: str, rows_left_out: int = 0
+) -> export.ExportMeta:
+    """The report's header block: the scenario, every assumption the lines used, and how
+    many input rows were left out."""
     assumptions = {}
+    if rows_left_out:
+        assumptions["rows left out"] = (
+            f"{rows_left_out} row(s) of the input had errors and are not in this report "
+            "(listed in the Excel report's 'checks' sheet and on the page)"
+        )
     for a in scenario.assumptions:
         if a.name not in USED:
             continue
@@ -174,16 +192,26 @@ def report_meta(scenario: exposure.Scenario, label: str, source: str) -> export.
     )
 
 
-def report_xlsx(table: pd.DataFrame, meta: export.ExportMeta, assumptions: pd.DataFrame) -> bytes:
-    """The XLSX report: sheets data and about (dashboard.export), plus the assumptions."""
+def report_xlsx(
+    table: pd.DataFrame,
+    meta: export.ExportMeta,
+    assumptions: pd.DataFrame,
+    messages: pd.DataFrame | None = None,
+) -> bytes:
+    """The XLSX report: sheets data and about (dashboard.export), the assumptions, and the
+    checks (every message about the input, rows left out included) when there are any."""
     from openpyxl import load_workbook
 
     book = load_workbook(io.BytesIO(export.xlsx_bytes(table, meta)))
-    sheet = book.create_sheet("assumptions")
-    safe = export.safe_table(assumptions)
-    sheet.append(list(safe.columns))
-    for row in safe.itertuples(index=False):
-        sheet.append([xlsx_cell(v) for v in row])
+    extra = {"assumptions": assumptions}
+    if messages is not None and not messages.empty:
+        extra["checks"] = messages
+    for name, frame in extra.items():
+        sheet = book.create_sheet(name)
+        safe = export.safe_table(frame)
+        sheet.append(list(safe.columns))
+        for row in safe.itertuples(index=False):
+            sheet.append([xlsx_cell(v) for v in row])
     buf = io.BytesIO()
     book.save(buf)
     return buf.getvalue()

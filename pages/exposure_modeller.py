@@ -31,6 +31,7 @@ from dashboard.modeller_view import (
     cell_text,
     empty_table,
     exposure_table,
+    left_out,
     read_table,
     read_upload,
     report_meta,
@@ -203,7 +204,7 @@ def show_messages(messages: pd.DataFrame, lines: pd.DataFrame, where: str) -> No
         st.dataframe(shown, hide_index=True, width="stretch", key="modeller_messages")
 
 
-def results(lines, scenario, level, groups, names, where) -> None:
+def results(lines, scenario, level, groups, names, where, messages) -> None:
     result = exposure_table(lines, scenario, groups, names)
     t = totals(result)
     section("Exposure of your lines")
@@ -286,16 +287,16 @@ def results(lines, scenario, level, groups, names, where) -> None:
         "you; the others carry their cited figure ids and quotes (reference figures COT-, TOM-) "
         "or the trade-data rows they were computed from (docs/methodology.md)."
     )
-    downloads(shown, scenario, SCENARIOS[level], used)
+    downloads(shown, scenario, SCENARIOS[level], used, messages)
 
 
-def downloads(table: pd.DataFrame, scenario, label: str, used: pd.DataFrame) -> None:
+def downloads(table: pd.DataFrame, scenario, label: str, used, messages) -> None:
     """CSV and XLSX reports, built only on click from this session's lines."""
     source = (
         "Your import lines (values as given); shares from WRO Trade Monitor reference figures "
         "(ref_figures) and the exposure model (docs/methodology.md)"
     )
-    meta = report_meta(scenario, label, source)
+    meta = report_meta(scenario, label, source, left_out(messages))
     st.markdown("**Download the report**")
     cols = st.columns(4)
     cols[0].download_button(
@@ -310,7 +311,7 @@ def downloads(table: pd.DataFrame, scenario, label: str, used: pd.DataFrame) -> 
     )
     cols[1].download_button(
         "Excel report",
-        data=lambda: report_xlsx(table, meta, used),
+        data=lambda: report_xlsx(table, meta, used, messages),
         file_name=export.file_name(meta, "xlsx"),
         mime=export.EXPORT_FORMATS["xlsx"].mime,
         key="modeller_report_xlsx",
@@ -347,7 +348,7 @@ def page() -> None:
         if not where:
             st.info("Upload a file or add lines to the table to see their exposure.")
     else:
-        results(lines, scenario, level, groups, names, where)
+        results(lines, scenario, level, groups, names, where, messages)
     share_link()
 
 

@@ -162,6 +162,21 @@ def test_report_carries_the_lines_and_every_assumption(page, tables):
     assert book["assumptions"].max_row == len(used) + 1
 
 
+def test_report_says_which_rows_were_left_out(page, tables):
+    lines, messages = page.read_upload(MALFORMED_CSV, "lines.csv", tables["countries"])
+    assert page.left_out(messages) == 3
+    result = page.exposure_table(lines, tables["scenarios"]["central"], tables["groups"], {})
+    table = page.report_table(result)
+    meta = page.report_meta(tables["scenarios"]["central"], "Central", "test", 3)
+    head, body = export.read_export_csv(export.csv_bytes(table, meta))
+    assert len(body) == 1
+    assert head["filter.rows left out"].startswith("3 row(s) of the input had errors")
+    book = load_workbook(io.BytesIO(page.report_xlsx(table, meta, pd.DataFrame(), messages)))
+    assert book.sheetnames == ["data", "about", "assumptions", "checks"]
+    rows = list(book["checks"].iter_rows(values_only=True))
+    assert rows[0] == tuple(messages.columns) and len(rows) == len(messages) + 1
+
+
 # --- the page in AppTest -----------------------------------------------------------------------
 
 
