@@ -122,8 +122,10 @@ def series_over_time_chart(
     y_format: str = ",.3s",
     percent: bool = False,
     colours: dict[str, str] | None = None,
+    dashes: dict[str, str] | None = None,
 ) -> go.Figure:
-    """One line per series (e.g. per partner), colours fixed per partner code.
+    """One line per series (e.g. per partner), colours fixed per partner code (or as
+    `colours` says), solid unless `dashes` names a dash style for the series.
 
     Built as one spec and validated once: plotly validates and copies the whole
     figure on every add_trace/update call, which made pages slow.
@@ -147,7 +149,7 @@ def series_over_time_chart(
                 y=ys,
                 name=name,
                 mode="lines+markers",
-                line=dict(color=colour, width=2.5),
+                line=dict(color=colour, width=2.5, dash=(dashes or {}).get(str(key), "solid")),
                 marker=dict(size=6),
                 meta=str(key),
                 hovertemplate="%{x}: %{y:"

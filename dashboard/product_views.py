@@ -4,7 +4,7 @@ widgets -> one query -> one chart -> the chart block."""
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, filters, queries, text
+from dashboard import charts, filters, queries, text, theme
 from dashboard.components import chart_block, section, share_link, source_line
 
 ANNUAL_SOURCE = "comtrade"
@@ -24,7 +24,7 @@ def product_page(family: str, *, monthly_heading: str) -> None:
     section("By HS code: chapter, heading, line")
     drilldown_section(family, f)
     section("China's share, where the data has a world total")
-    china_share_section(family)
+    china_share_section(family, f)
     section(monthly_heading)
     monthly_section(family, f)
     share_link()
@@ -204,11 +204,13 @@ def drilldown_section(family: str, f: dict) -> None:
     )
 
 
-def china_share_section(family: str) -> None:
+def china_share_section(family: str, f: dict) -> None:
     chapters = queries.FAMILY_CHAPTERS[family]
+    lo, hi = f["years"]
     annual = pd.concat(
         [queries.china_share_by_year(ANNUAL_SOURCE, c).assign(hs_code=c) for c in chapters]
     )
+    annual = annual[annual["year"].between(lo, hi)]
     monthly = pd.concat([queries.china_share_by_month(c).assign(hs_code=c) for c in chapters])
     if annual.empty and monthly.empty:
         st.info(
@@ -222,7 +224,7 @@ def china_share_section(family: str) -> None:
             annual,
             x="year",
             period="annual",
-            subtitle="China / World, same source and value basis (Comtrade, CIF)",
+            subtitle=f"China / World, same source and value basis (Comtrade, CIF); {lo}-{hi}",
             chart_id="share_year",
         )
     if not monthly.empty:
@@ -234,6 +236,16 @@ def china_share_section(family: str) -> None:
             chart_id="share_month",
             x_fmt=text.month_label,
         )
+
+
+def share_styles(codes) -> dict[str, dict[str, str]]:
+    """Every line of a China's-share chart is China's: China's colour, one dash per code."""
+    codes = list(dict.fromkeys(str(c) for c in codes))
+    dashes = ("solid", "dash", "dot", "dashdot")
+    return {
+        "colours": {c: theme.CHINA_COLOUR for c in codes},
+        "dashes": {c: dashes[i % len(dashes)] for i, c in enumerate(codes)},
+    }
 
 
 def china_share_chart(
@@ -253,15 +265,14 @@ def china_share_chart(
         source=source_line(df["datasets"]),
         events=queries.events(),
         percent=True,
+        **share_styles(df["hs_code"]),
     )
-    summary = text.trend_summary(
-        df,
+    summary = text.share_summary(
+        df.assign(**{x: df[x].map(x_fmt)}) if x != "year" else df,
         x=x,
         y="china_share",
         series_label="series",
         what="China's share of US imports",
-        fmt=text.share,
-        x_fmt=x_fmt,
     )
     chart_block(fig, df, chart_id=chart_id, summary=summary)
 

@@ -171,3 +171,22 @@ def test_an_embed_of_an_unknown_chart_says_so_instead_of_a_blank_page(app_env, p
     notes = " ".join(i.value for i in at.info)
     assert "asks for the chart 'no\\_such\\_chart', which this page does not have" in notes
     assert not figures(at)
+
+
+def test_china_share_follows_the_years_and_is_drawn_as_china(app_env):
+    from dashboard import theme
+
+    at = open_page("pages/cotton_and_textiles.py", params={"years": ["2018", "2023"]})
+    fig = next(
+        f
+        for f in figures(at)
+        if "China's share of US imports (annual)" in f["layout"]["title"]["text"]
+    )
+    years = {x for t in fig["data"] for x, y in points(t).items() if y is not None}
+    assert min(years) == 2018 and max(years) == 2023
+    assert {t["line"]["color"] for t in fig["data"]} == {theme.CHINA_COLOUR}
+    assert len({t["line"]["dash"] for t in fig["data"]}) == len(fig["data"])
+    summary = next(
+        c.value for c in at.caption if c.value.startswith("China's share of US imports:")
+    )
+    assert "in 2018" in summary and "%)" not in summary  # levels, not a relative change
