@@ -147,8 +147,17 @@ def choose(
     where = st.sidebar if sidebar or is_embedded() else st
     codes = list(options)
     index = codes.index(default) if default in options else 0
+    asked = st.query_params.get_all(key)
     chosen = where.selectbox(
         label, codes, index=index, format_func=options.get, key=key, help=help, **BOUND
     )
+    known = {str(c) for c in codes} | {str(v) for v in options.values()}
+    if len(asked) == 1 and asked[0] not in known:
+        # The options depend on other choices, so check_link_params cannot know them.
+        where.warning(
+            f"Part of this link could not be used: `{key}={asked[0][:40]}` is not one of "
+            f"the choices for {label}; showing {options[chosen]}.",
+            icon="⚠️",
+        )
     remember(key, [options[chosen]])
     return chosen

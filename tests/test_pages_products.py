@@ -190,3 +190,14 @@ def test_china_share_follows_the_years_and_is_drawn_as_china(app_env):
         c.value for c in at.caption if c.value.startswith("China's share of US imports:")
     )
     assert "in 2018" in summary and "%)" not in summary  # levels, not a relative change
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"cotton_chapter": "garbage"}, {"cotton_group": "Cotton apparel", "cotton_hs4": "9999"}],
+)
+def test_an_unknown_choice_in_a_link_is_noted(app_env, params):
+    at = open_page("pages/cotton_and_textiles.py", params=params)
+    key = list(params)[-1]
+    assert any(f"`{key}={params[key]}` is not one of the choices" in w.value for w in at.warning)
+    assert figures(at)
