@@ -51,7 +51,14 @@ def source_line(datasets) -> str:
 
 def page_nav() -> None:
     """Page setup and the sidebar navigation, with readable page titles (hidden when embedded)."""
-    st.set_page_config(page_title="WRO Trade Monitor", page_icon="🧵", layout="wide")
+    embedded = target_chart() is not None
+    st.set_page_config(
+        page_title="WRO Trade Monitor",
+        page_icon="🧵",
+        layout="wide",
+        # An embed shows the chart alone: its selectors wait in a closed sidebar.
+        initial_sidebar_state="collapsed" if embedded else "auto",
+    )
     filters.start_page()
     st.session_state[CHART_IDS] = []
     if target_chart() is not None:

@@ -5,7 +5,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, filters, queries, text, theme
-from dashboard.components import chart_block, section, share_link, source_line
+from dashboard.components import CHART_IDS, chart_block, section, share_link, source_line
+from dashboard.embed import target_chart
 
 ANNUAL_SOURCE = "comtrade"
 MONTHLY_NOTE = "The WRO (Jan 2021) and UFLPA (Jun 2022) precede this series."
@@ -19,14 +20,24 @@ DEFAULTS = {
 def product_page(family: str, *, monthly_heading: str) -> None:
     """Everything below the page header: the sidebar filters, then each section."""
     f = sidebar(family)
-    section("By WRO product group")
-    group_section(family, f)
-    section("By HS code: chapter, heading, line")
-    drilldown_section(family, f)
-    section("China's share, where the data has a world total")
-    china_share_section(family, f)
-    section(monthly_heading)
-    monthly_section(family, f)
+    sections = (
+        ("By WRO product group", group_section, ("group",)),
+        ("By HS code: chapter, heading, line", drilldown_section, ("hs",)),
+        (
+            "China's share, where the data has a world total",
+            china_share_section,
+            ("share_year", "share_month"),
+        ),
+        (monthly_heading, monthly_section, ("monthly",)),
+    )
+    target = target_chart()
+    for heading, draw, chart_ids in sections:
+        if target and target not in chart_ids:
+            # An embed of another chart: leave this section (and its notes) out.
+            st.session_state.setdefault(CHART_IDS, []).extend(chart_ids)
+            continue
+        section(heading)
+        draw(family, f)
     share_link()
 
 

@@ -201,3 +201,11 @@ def test_an_unknown_choice_in_a_link_is_noted(app_env, params):
     key = list(params)[-1]
     assert any(f"`{key}={params[key]}` is not one of the choices" in w.value for w in at.warning)
     assert figures(at)
+
+
+def test_an_embed_shows_its_chart_without_other_sections_notes(app_env):
+    at = open_page("pages/tomatoes.py", params={"embed": "true", "chart": "hs"})
+    figs = figures(at)
+    assert len(figs) == 1 and "US imports of HS" in figs[0]["layout"]["title"]["text"]
+    assert not any("China's share cannot be computed" in i.value for i in at.info)
+    assert not any("asks for the chart" in i.value for i in at.info)
