@@ -177,10 +177,16 @@ def downloads(fig, table: pd.DataFrame, *, chart_id: str) -> None:
 def table_downloads(
     df: pd.DataFrame, *, key: str, title: str, source: str = "", units: str = ""
 ) -> None:
-    """CSV and XLSX of a table, with its source, filters and link. Made only on click."""
+    """CSV and XLSX of a table, with its source, vintage, filters and link. Made only on
+    click."""
     chosen = {k: ", ".join(v) for k, v in st.session_state.get(filters.LINK_STATE, {}).items()}
     meta = export.ExportMeta(
-        title=title, source=source, units=units, filters=chosen, url=current_link()
+        title=title,
+        source=source,
+        vintage="; ".join(vintages_in(source)),
+        units=units,
+        filters=chosen,
+        url=current_link(),
     )
     cols = st.columns(4)
     for col, fmt in zip(cols, export.export_formats(figure=False), strict=False):
@@ -193,6 +199,23 @@ def table_downloads(
             on_click="ignore",
             width="stretch",
         )
+
+
+def table_block(
+    df: pd.DataFrame,
+    *,
+    key: str,
+    title: str,
+    source: str = "",
+    units: str = "",
+    shown: pd.DataFrame | None = None,
+    **dataframe_options,
+) -> None:
+    """A table on the page (`shown`, e.g. with formatted values, defaults to `df`) and its
+    CSV and XLSX downloads of `df`."""
+    options = {"hide_index": True, **dataframe_options}
+    st.dataframe(df if shown is None else shown, **options)
+    table_downloads(df, key=key, title=title, source=source, units=units)
 
 
 def chart_block(fig, df: pd.DataFrame, *, chart_id: str, summary: str, table: pd.DataFrame = None):

@@ -17,6 +17,8 @@ from dashboard.components import (
     page_nav,
     require_warehouse,
     share_link,
+    source_line,
+    table_block,
     table_downloads,
 )
 from dashboard.text import md_without_maths
@@ -38,7 +40,12 @@ def sources_section() -> None:
         "charted as series; transcribed datasets are press and official figures typed from "
         "stored pages, shown only as cited reference figures with their quotes."
     )
-    st.dataframe(sources[view.SOURCE_COLUMNS], hide_index=True)
+    table_block(
+        sources[view.SOURCE_COLUMNS],
+        key="sources",
+        title="Sources of the WRO Trade Monitor warehouse",
+        source="Table dim_source, built from data/raw/manifest.csv and data/raw/SOURCES.md",
+    )
     for _, row in sources.iterrows():
         with st.expander(f"{row['dataset']}: {row['upstream_agency']}"):
             st.markdown(view.source_details(row))
@@ -58,7 +65,14 @@ def coverage_section() -> pd.DataFrame:
         "dataset, flow, reporter, partner and frequency. 'WLD' is the all-partners (World) "
         "total."
     )
-    st.dataframe(shown, hide_index=True)
+    table_block(
+        cov,
+        shown=shown,
+        key="coverage",
+        title="What the trade data covers",
+        source=source_line(cov["dataset"]),
+        units="periods and row counts",
+    )
     return cov
 
 
@@ -77,9 +91,13 @@ def caveats_section(cov: pd.DataFrame) -> None:
     if both.empty:
         st.info("No year has US imports of HS 61 from China in both sources.")
     else:
-        st.dataframe(
-            both.assign(value=both["value_usd"].map(text.usd)),
-            hide_index=True,
+        table_block(
+            both,
+            shown=both.assign(value=both["value_usd"].map(text.usd)),
+            key="cif_vs_customs",
+            title="US imports of HS 61 from China in both sources (CIF and customs value)",
+            source=source_line(both["dataset"]),
+            units="USD; CIF value (Comtrade) and customs value (Census), never combined",
         )
         st.caption("HS 61 (knitted apparel), US imports from China: two measures, shown apart.")
 
@@ -90,7 +108,14 @@ def caveats_section(cov: pd.DataFrame) -> None:
         "compare at HS4 or chapter level when in doubt. Census rows use the US tariff "
         "schedule (HTS). Years per revision in the warehouse:"
     )
-    st.dataframe(queries.hs_revisions_by_year(), hide_index=True)
+    revisions = queries.hs_revisions_by_year()
+    table_block(
+        revisions,
+        key="hs_revisions",
+        title="HS revision of each dataset's rows, by years",
+        source=source_line(revisions["dataset"]),
+        units="years; row counts",
+    )
 
     st.subheader("General imports, not imports for consumption")
     st.markdown(
@@ -116,7 +141,8 @@ def caveats_section(cov: pd.DataFrame) -> None:
     st.markdown(
         "UN Comtrade reports quantity 0 at chapter and heading level, so quantities and unit "
         "values are kept only for HS6 lines, and their units differ by line (kg, items, "
-        "m², dozens). Census files here carry values only."
+        "m², dozens). An HS6 line with unit 'N/A' also carries 0 for 'not reported': it is "
+        "shown as missing, never as 0. Census files here carry values only."
     )
 
     st.subheader("Tomato seeds are a proxy")
@@ -130,7 +156,14 @@ def caveats_section(cov: pd.DataFrame) -> None:
     if seeds.empty:
         st.info("The warehouse has no Census rows for these lines.")
     else:
-        st.dataframe(seeds.assign(value=seeds["value_usd"].map(text.usd)), hide_index=True)
+        table_block(
+            seeds,
+            shown=seeds.assign(value=seeds["value_usd"].map(text.usd)),
+            key="seed_lines",
+            title="US imports of vegetable seeds and tomato seed (Census HTS lines)",
+            source=source_line(seeds["dataset"]),
+            units="USD, customs value",
+        )
 
     st.subheader("CBP's own estimate has no product definition")
     wro = queries.ref_figures(("WRO-01",))

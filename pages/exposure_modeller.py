@@ -23,6 +23,7 @@ from dashboard.components import (
     require_warehouse,
     section,
     share_link,
+    table_block,
 )
 from dashboard.db import warehouse_version
 from dashboard.model_runs import SCENARIOS, default_scenarios
@@ -47,6 +48,10 @@ BASE_YEAR = 2019  # the year whose cited Xinjiang shares and trade shares the de
 DEFAULT_SCENARIO = "central"
 INPUTS = {"upload": "Upload a file", "table": "Type lines in a table"}
 LIMIT_MB = exposure.MAX_UPLOAD_BYTES / 1024 / 1024
+REPORT_SOURCE = (
+    "Your import lines (values as given); shares from WRO Trade Monitor reference figures "
+    "(ref_figures) and the exposure model (docs/methodology.md)"
+)
 SIGNATURE = "_modeller_defaults_for"
 
 
@@ -257,19 +262,27 @@ def results(lines, scenario, level, groups, names, where, messages) -> None:
             ]
             .sum(min_count=1)
         )
-        st.dataframe(
-            by_group, hide_index=True, width="stretch", key="modeller_by_group", column_config=money
+        table_block(
+            by_group,
+            key="modeller_by_group",
+            title="Your lines: totals by product group",
+            source=REPORT_SOURCE,
+            units="USD as given in your lines",
+            width="stretch",
+            column_config=money,
         )
     with right:
         st.markdown("**Totals by origin and channel**")
         by_origin = result.groupby(["origin_name", "channel"], as_index=False)[
             ["annual_value_usd", "exposed_value_usd", "at_risk_value_usd"]
         ].sum(min_count=1)
-        st.dataframe(
+        table_block(
             by_origin.rename(columns={"origin_name": "origin"}),
-            hide_index=True,
-            width="stretch",
             key="modeller_by_origin",
+            title="Your lines: totals by origin and channel",
+            source=REPORT_SOURCE,
+            units="USD as given in your lines",
+            width="stretch",
             column_config=money,
         )
     frame = scenario.frame()
@@ -292,11 +305,7 @@ def results(lines, scenario, level, groups, names, where, messages) -> None:
 
 def downloads(table: pd.DataFrame, scenario, label: str, used, messages) -> None:
     """CSV and XLSX reports, built only on click from this session's lines."""
-    source = (
-        "Your import lines (values as given); shares from WRO Trade Monitor reference figures "
-        "(ref_figures) and the exposure model (docs/methodology.md)"
-    )
-    meta = report_meta(scenario, label, source, left_out(messages))
+    meta = report_meta(scenario, label, REPORT_SOURCE, left_out(messages))
     st.markdown("**Download the report**")
     cols = st.columns(4)
     cols[0].download_button(

@@ -20,6 +20,7 @@ from dashboard.components import (
     section,
     share_link,
     source_line,
+    table_block,
 )
 from dashboard.embed import is_embedded
 from dashboard.impact_settings import settings
@@ -180,7 +181,15 @@ def backtest_section(bt, cfg, data, labels) -> None:
         "**Backtest table: mean absolute percentage error (MAPE, %) by product group, "
         f"{view.BT_SCOPES[scope]}**"
     )
-    st.dataframe(table, hide_index=True, width="stretch")
+    source = source_line(data["imports"]["datasets"])
+    table_block(
+        table,
+        key="backtest_table",
+        title=f"Backtest: MAPE by product group, {view.BT_SCOPES[scope]}",
+        source=source,
+        units="mean absolute percentage error, %",
+        width="stretch",
+    )
     st.caption(
         "MAPE: the mean over the years of |projected - actual| / actual, on the same data "
         "(UN Comtrade, CIF). Years with no trade are left out. The default scenarios are run "
@@ -191,9 +200,12 @@ def backtest_section(bt, cfg, data, labels) -> None:
         "cotton made-ups are unreliable (docs/methodology.md, section 5)."
     )
     with st.expander("Year by year: projected, counterfactual and actual, with the error"):
-        st.dataframe(
+        table_block(
             view.year_by_year(bt.comparison, scope, labels),
-            hide_index=True,
+            key="backtest_years",
+            title=f"Backtest year by year, {view.BT_SCOPES[scope]}",
+            source=source,
+            units=f"USD, {view.BASIS_WORDS}; errors in USD and %",
             width="stretch",
             column_config={
                 c: st.column_config.NumberColumn(format="%,.0f") for c in view.YEAR_BY_YEAR_USD
@@ -216,14 +228,25 @@ def published_block(ref, published) -> None:
             if beside:
                 st.caption(beside)
         with st.expander("Reference points as a table"):
-            st.dataframe(view.reference_table(ref), hide_index=True, width="stretch")
+            table_block(
+                view.reference_table(ref),
+                key="reference_points",
+                title="Published estimates beside the model and the trade data",
+                source="Reference figures PUB-* (ref_figures, transcribed, quoted on the page); "
+                "the model run; UN Comtrade, CIF value",
+                units="%",
+                width="stretch",
+            )
 
 
 def assumptions_section(result, labels) -> None:
     frame = result.assumptions_frame()
-    st.dataframe(
+    table_block(
         view.assumptions_table(frame, labels),
-        hide_index=True,
+        key="assumptions",
+        title="Every assumption in this run of the WRO exposure model",
+        source="Exposure model (docs/methodology.md); cited figures from ref_figures by id",
+        units="shares as fractions (0-1) unless the unit column says otherwise",
         width="stretch",
         column_config={"label": st.column_config.TextColumn(help=view.BASIS_HELP)},
     )

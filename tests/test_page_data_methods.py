@@ -1,5 +1,6 @@
 """AppTest of the Data and methods page on the warehouse built from the shipped snapshot."""
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import methods_view, queries
@@ -125,3 +126,15 @@ def test_every_downloadable_table_has_a_note():
     for name in queries.DOWNLOADABLE_TABLES:
         title, units = methods_view.table_note(name)
         assert title != name and units
+
+
+@pytest.mark.parametrize("page", ["pages/data_and_methods.py", "pages/wro_impact.py"])
+def test_every_table_has_its_csv_and_excel_downloads(app_env, page):
+    from tests.apptest import open_page as open_any
+
+    at = open_any(page)
+    labels = [b.label for b in at.get("download_button")]
+    tables = len(at.dataframe)
+    assert tables >= 4
+    # one CSV and one Excel button per table (charts add theirs on top)
+    assert labels.count("CSV data") >= tables and labels.count("Excel data") >= tables
