@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024  # 2 MB
+MAX_UPLOAD_BYTES = 2_000_000  # 2 MB, as Streamlit counts a megabyte (10^6 bytes)
 MAX_ROWS = 20_000
 ENCODINGS_TRIED = ("UTF-8", "UTF-8 with BOM")
 
@@ -275,8 +275,8 @@ def parse_upload(data: bytes, filename: str, countries) -> tuple[pd.DataFrame, l
             UploadMessage(
                 None,
                 None,
-                f"The file is {len(data) / 1024 / 1024:.1f} MB; the limit is "
-                f"{MAX_UPLOAD_BYTES / 1024 / 1024:.0f} MB. Split it into smaller files.",
+                f"The file is {len(data) / 1e6:.1f} MB; the limit is "
+                f"{MAX_UPLOAD_BYTES / 1e6:.0f} MB. Split it into smaller files.",
             )
         ]
     if not data or not data.strip():
@@ -394,7 +394,7 @@ def parse_upload(data: bytes, filename: str, countries) -> tuple[pd.DataFrame, l
             }
         )
     if not valid:
-        messages.append(UploadMessage(None, None, "No valid rows: see the messages above."))
+        messages.append(UploadMessage(None, None, "No valid rows: see the messages in the checks."))
         return empty, messages
     out = pd.DataFrame(valid, columns=OUTPUT_COLUMNS)
     out["hs_code"] = out["hs_code"].astype(object)

@@ -47,7 +47,7 @@ from exposure.uploads import ERROR, MAX_ROWS, WARNING
 BASE_YEAR = 2019  # the year whose cited Xinjiang shares and trade shares the defaults use
 DEFAULT_SCENARIO = "central"
 INPUTS = {"upload": "Upload a file", "table": "Type lines in a table"}
-LIMIT_MB = exposure.MAX_UPLOAD_BYTES / 1024 / 1024
+LIMIT_MB = exposure.MAX_UPLOAD_BYTES / 1e6  # Streamlit counts 10^6 bytes a MB
 REPORT_SOURCE = (
     "Your import lines (values as given); shares from WRO Trade Monitor reference figures "
     "(ref_figures) and the exposure model (docs/methodology.md)"
