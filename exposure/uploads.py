@@ -117,19 +117,37 @@ def _kind(data: bytes, filename: str) -> str:
 
 
 def _read_csv(data: bytes) -> tuple[list[tuple[int, list]], list[UploadMessage]]:
+    notes: list[UploadMessage] = []
     try:
         text = data.decode("utf-8-sig")  # UTF-8, with or without a byte-order mark
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        return [], [
+        where = f"byte 0x{data[exc.start]:02X} on line {line}"
+        if b"\x00" in data:
+            return [], [UploadMessage(None, None, "The file is not text: upload a CSV or .xlsx.")]
+        try:
+            # Excel's plain "CSV" on Windows writes Windows-1252: read it, and say so.
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            return [], [
+                UploadMessage(
+                    None,
+                    None,
+                    f"The file is not UTF-8 text (tried {' and '.join(ENCODINGS_TRIED)} and "
+                    f"Windows-1252): {where} can't be read. Save it as 'CSV UTF-8 (comma "
+                    "delimited)' and upload it again.",
+                )
+            ]
+        notes.append(
             UploadMessage(
                 None,
                 None,
-                f"The file is not UTF-8 text (tried {' and '.join(ENCODINGS_TRIED)}): byte "
-                f"0x{data[exc.start]:02X} on line {line} can't be read. Save it as "
-                "'CSV UTF-8 (comma delimited)' and upload it again.",
+                f"The file is not UTF-8 ({where}): it was read as Windows-1252, the encoding "
+                "of Excel's plain 'CSV' on Windows. Check names with accents; saving as 'CSV "
+                "UTF-8 (comma delimited)' avoids the guess.",
+                WARNING,
             )
-        ]
+        )
     sample = text[:4096]
     try:
         delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
@@ -145,8 +163,8 @@ def _read_csv(data: bytes) -> tuple[list[tuple[int, list]], list[UploadMessage]]
             if len(records) > MAX_ROWS + 1:
                 break
     except csv.Error as exc:
-        return records, [UploadMessage(start, None, f"The CSV can't be read here: {exc}")]
-    return records, []
+        return records, notes + [UploadMessage(start, None, f"The CSV can't be read here: {exc}")]
+    return records, notes
 
 
 def _read_xlsx(data: bytes) -> tuple[list[tuple[int, list]], list[UploadMessage]]:

@@ -99,9 +99,11 @@ def test_malformed_uploads_show_messages_never_an_exception(app_url, page):
     latin1 = (
         "hs_code,origin,annual_value_usd,supplier\n61091X,CHN,1000,Café Étoile\n610910,CHN,-50,Ok\n"
     )
-    upload(page, "latin1.csv", latin1.encode("latin-1"))
+    # Saved by Excel on Windows (Windows-1252): read, with a warning; each bad row reported.
+    upload(page, "latin1.csv", latin1.encode("cp1252"))
     expect(page.get_by_text("No line from file latin1.csv can be used").first).to_be_visible()
     expect(page.get_by_text("byte 0xE9 on line 2").first).to_be_visible()
+    expect(page.get_by_text("HS code '61091X' must contain digits only").first).to_be_visible()
     assert page.locator('[data-testid="stException"]').count() == 0
 
     # The same rows saved as UTF-8: now each problem is reported on its own row.

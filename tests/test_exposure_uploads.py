@@ -91,12 +91,20 @@ def test_row_numbers_count_lines_in_the_file_with_quoted_newlines():
     assert problems(messages) == {(4, "origin")}
 
 
-def test_latin1_bytes_are_reported_not_guessed():
-    data = (HEADER + "610910,CHN,10,,Société Générale\n").encode("latin-1")
+def test_windows_1252_bytes_are_read_and_the_guess_is_said():
+    data = (HEADER + "610910,CHN,10,,Société Générale\n").encode("cp1252")
     df, messages = parse(data)
-    assert df.empty
-    assert len(messages) == 1
-    assert "not UTF-8" in messages[0].problem and "line 2" in messages[0].problem
+    assert list(df["supplier"]) == ["Société Générale"]
+    assert len(messages) == 1 and messages[0].severity == WARNING and messages[0].row is None
+    assert "not UTF-8 (byte 0xE9 on line 2)" in messages[0].problem
+    assert "Windows-1252" in messages[0].problem
+
+
+def test_bytes_no_encoding_here_reads_are_an_error():
+    data = HEADER.encode() + b"610910,CHN,10,,\x81\x8d\n"  # undefined in Windows-1252
+    df, messages = parse(data)
+    assert df.empty and len(messages) == 1 and messages[0].severity != WARNING
+    assert "not UTF-8 text" in messages[0].problem and "line 2" in messages[0].problem
 
 
 def test_utf8_bom_is_accepted():

@@ -63,8 +63,7 @@ def xlsx(rows) -> bytes:
 BAD_FILES = {
     "empty": (b"", "lines.csv"),
     "blank": (b"\n\n  \n", "lines.csv"),
-    "latin-1": ("hs_code,origin,annual_value_usd,supplier\n610910,CHN,5,Café\n".encode("latin-1"),
-                "lines.csv"),
+    "not any encoding": (b"hs_code,origin,annual_value_usd\n610910,CHN,5\x81\n", "lines.csv"),
     "oversized": (b"a" * (exposure.MAX_UPLOAD_BYTES + 1), "lines.csv"),
     "corrupt xlsx": (b"PK\x03\x04" + b"\x00garbage" * 50, "lines.xlsx"),
     "binary": (bytes(range(256)) * 20, "lines.csv"),
@@ -84,10 +83,12 @@ def test_malformed_files_give_messages_not_exceptions(page, tables, name):
     assert (messages["severity"] == "error").any()
 
 
-def test_latin1_file_names_the_line(page, tables):
-    data, filename = BAD_FILES["latin-1"]
-    _, messages = page.read_upload(data, filename, tables["countries"])
-    assert "not UTF-8" in messages["problem"].iloc[0] and "line 2" in messages["problem"].iloc[0]
+def test_a_windows_1252_file_is_read_with_a_warning_naming_the_line(page, tables):
+    data = "hs_code,origin,annual_value_usd,supplier\n610910,CHN,5,Café\n".encode("cp1252")
+    lines, messages = page.read_upload(data, "lines.csv", tables["countries"])
+    assert list(lines["supplier"]) == ["Café"]
+    assert list(messages["severity"]) == ["warning"]
+    assert "line 2" in messages["problem"].iloc[0] and "Windows-1252" in messages["problem"].iloc[0]
 
 
 def test_bad_rows_are_reported_by_row_and_good_rows_still_compute(page, tables):
@@ -258,7 +259,7 @@ def test_a_malformed_upload_shows_row_messages(app_env):
     checks = at.table[0].value
     assert list(checks["row"]) == ["2", "3", "4"]
     at.file_uploader(key="modeller_upload").set_value(
-        ("latin.csv", BAD_FILES["latin-1"][0], "text/csv")
+        ("bytes.csv", BAD_FILES["not any encoding"][0], "text/csv")
     ).run()
     assert not at.exception
     assert any("not UTF-8" in e.value for e in at.error)
