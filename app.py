@@ -7,7 +7,7 @@ dashboard.components.page_nav draws the navigation with their titles.
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, queries, text
+from dashboard import charts, filters, queries, text
 from dashboard.components import (
     PAGES,
     chart_block,
@@ -82,6 +82,10 @@ def overview() -> None:
     )
     if not require_warehouse():
         return
+    # The Overview has no filters of its own; the sidebar filters the other pages share
+    # may ride along in a link without a note.
+    shared = {key: (lambda _values: True) for key in ("partners", "years", "measure")}
+    filters.check_link_params(shared)
 
     refs = queries.ref_figures(("WRO-05", "WRO-06", "WRO-07", "WRO-01", "WRO-04", "TOM-03"))
     by_id = {r.figure_id: r for r in refs.itertuples()}

@@ -209,3 +209,9 @@ def test_an_embed_shows_its_chart_without_other_sections_notes(app_env):
     assert len(figs) == 1 and "US imports of HS" in figs[0]["layout"]["title"]["text"]
     assert not any("China's share cannot be computed" in i.value for i in at.info)
     assert not any("asks for the chart" in i.value for i in at.info)
+
+
+def test_an_unknown_parameter_on_the_overview_is_noted(app_env):
+    at = open_page(None, params={"foo": "bar"})
+    assert any("unknown parameter `foo`" in w.value for w in at.warning)
+    assert not open_page(None, params={"partners": "China"}).warning
