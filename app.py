@@ -84,8 +84,7 @@ def overview() -> None:
         return
     # The Overview has no filters of its own; the sidebar filters the other pages share
     # may ride along in a link without a note.
-    shared = {key: (lambda _values: True) for key in ("partners", "years", "measure")}
-    filters.check_link_params(shared)
+    filters.check_link_params({key: (lambda _values: True) for key in filters.SHARED_KEYS})
 
     refs = queries.ref_figures(("WRO-05", "WRO-06", "WRO-07", "WRO-01", "WRO-04", "TOM-03"))
     by_id = {r.figure_id: r for r in refs.itertuples()}

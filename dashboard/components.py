@@ -61,7 +61,7 @@ def page_nav() -> None:
     )
     filters.start_page()
     st.session_state[CHART_IDS] = []
-    if target_chart() is not None:
+    if embedded:
         return
     with st.sidebar:
         st.markdown("**WRO Trade Monitor**")
@@ -80,6 +80,24 @@ def page_header(title: str, caption: str) -> None:
 def section(title: str) -> None:
     if not is_embedded():
         st.subheader(title)
+
+
+def visible(chart_id: str | None = None) -> bool:
+    """Whether to draw non-chart content: always on the page; in the embed view only the
+    notes that stand in for the embedded chart."""
+    target = target_chart()
+    return target is None or (chart_id is not None and target in ("", chart_id))
+
+
+def section_for(title: str, chart_ids: tuple[str, ...]) -> bool:
+    """Start a section holding the charts `chart_ids`. False in an embed of another chart:
+    then draw nothing of it (no notes, no widgets); its ids still count for the note on
+    an unknown chart id."""
+    if not any(visible(c) for c in chart_ids):
+        st.session_state.setdefault(CHART_IDS, []).extend(chart_ids)
+        return False
+    section(title)
+    return True
 
 
 def current_link() -> str:
@@ -134,7 +152,7 @@ def vintages_in(source: str) -> list[str]:
         return "".join(text.replace(" | ", " ").split())
 
     line = flat(source)
-    return [v for v in queries.source_vintages() if flat(v) in line]
+    return [v for v in queries.source_vintages()["upstream_vintage"] if flat(v) in line]
 
 
 def export_meta(fig, *, chart_id: str) -> export.ExportMeta:

@@ -21,6 +21,8 @@ PASS_THROUGH_PARAMS = {"embed", "embed_options", "chart"}
 
 BOUND = {"bind": "query-params", "persist_state": "session"}
 LINK_STATE = "_link_params"
+# The sidebar filters the Cotton and Tomatoes pages share (widget keys = URL keys).
+SHARED_KEYS = ("partners", "years", "measure")
 
 
 def start_page() -> None:

@@ -5,8 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, filters, queries, text, theme
-from dashboard.components import CHART_IDS, chart_block, section, share_link, source_line
-from dashboard.embed import target_chart
+from dashboard.components import chart_block, section_for, share_link, source_line
 
 ANNUAL_SOURCE = "comtrade"
 MONTHLY_NOTE = "The WRO (Jan 2021) and UFLPA (Jun 2022) precede this series."
@@ -30,14 +29,9 @@ def product_page(family: str, *, monthly_heading: str) -> None:
         ),
         (monthly_heading, monthly_section, ("monthly",)),
     )
-    target = target_chart()
     for heading, draw, chart_ids in sections:
-        if target and target not in chart_ids:
-            # An embed of another chart: leave this section (and its notes) out.
-            st.session_state.setdefault(CHART_IDS, []).extend(chart_ids)
-            continue
-        section(heading)
-        draw(family, f)
+        if section_for(heading, chart_ids):
+            draw(family, f)
     share_link()
 
 
@@ -279,12 +273,9 @@ def china_share_chart(
         **share_styles(df["hs_code"]),
     )
     summary = text.share_summary(
-        df.assign(**{x: df[x].map(x_fmt)}) if x != "year" else df,
-        x=x,
-        y="china_share",
-        series_label="series",
-        what="China's share of US imports",
-    )
+        df, x=x, y="china_share", series_label="series", what="China's share of US imports",
+        x_fmt=x_fmt,
+    )  # fmt: skip
     chart_block(fig, df, chart_id=chart_id, summary=summary)
 
 

@@ -269,11 +269,11 @@ def ref_figures(figure_ids: tuple) -> pd.DataFrame:
 
 
 @cached_query
-def source_vintages() -> list[str]:
+def source_vintages() -> pd.DataFrame:
     """Every dataset's upstream vintage as the source lines print it."""
     return run_query(
         "select distinct upstream_vintage from dim_source where upstream_vintage <> '' order by 1"
-    )["upstream_vintage"].tolist()
+    )
 
 
 @cached_query

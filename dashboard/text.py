@@ -64,19 +64,21 @@ def trend_summary(
     return f"{what}: " + "; ".join(parts) + "."
 
 
-def share_summary(df: pd.DataFrame, *, x: str, y: str, series_label: str, what: str) -> str:
+def share_summary(
+    df: pd.DataFrame, *, x: str, y: str, series_label: str, what: str, x_fmt=str
+) -> str:
     """'<what>: China 17.4% in 1961, 36.5% in 2023 (highest 36.6% in 2022); ...' in
     percentage terms (a relative change of a share would read as growth)."""
     parts = []
     for label, part in df.dropna(subset=[y]).groupby(series_label, sort=False):
-        part = part.sort_values(x)
+        part = part.sort_values(x)  # by the values, not their labels ("Apr" < "Jan")
         first, last = part.iloc[0], part.iloc[-1]
         peak = part.loc[part[y].idxmax()]
-        sentence = f"{label} {share(first[y])} in {first[x]}"
+        sentence = f"{label} {share(first[y])} in {x_fmt(first[x])}"
         if len(part) > 1:
-            sentence += f", {share(last[y])} in {last[x]}"
+            sentence += f", {share(last[y])} in {x_fmt(last[x])}"
             if peak[x] not in (first[x], last[x]):
-                sentence += f" (highest {share(peak[y])} in {peak[x]})"
+                sentence += f" (highest {share(peak[y])} in {x_fmt(peak[x])})"
         parts.append(sentence)
     if not parts:
         return f"No data for {what} in this selection."

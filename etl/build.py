@@ -109,11 +109,12 @@ def load_snapshot(con, raw_root: Path, entries, log) -> None:
 def run_models(con, log, names=STAGING_MODELS + MART_MODELS) -> None:
     for name in names:
         kind = "view" if name in STAGING_VIEWS else "table"
+        sql = model_sql(name)
         try:
-            con.execute(f"create {kind} {name} as {model_sql(name)}")
+            con.execute(f"create {kind} {name} as {sql}")
         except duckdb.Error as exc:
             # A view's casts run when its reader is built: name the views it reads.
-            read = [v for v in STAGING_VIEWS if re.search(rf"\b{v}\b", model_sql(name))]
+            read = [v for v in STAGING_VIEWS if re.search(rf"\b{v}\b", sql)]
             views = f" (reading the staging views {', '.join(read)})" if read else ""
             raise BuildError(f"model {name} failed{views}: {exc}") from exc
         log(f"  {name}" + (" (view)" if kind == "view" else ""))

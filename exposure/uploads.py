@@ -19,7 +19,7 @@ import pandas as pd
 
 MAX_UPLOAD_BYTES = 2_000_000  # 2 MB, as Streamlit counts a megabyte (10^6 bytes)
 MAX_ROWS = 20_000
-ENCODINGS_TRIED = ("UTF-8", "UTF-8 with BOM")
+ENCODINGS_TRIED = ("UTF-8", "UTF-8 with BOM", "Windows-1252")
 
 REQUIRED_COLUMNS = ("hs_code", "origin", "annual_value_usd")
 OPTIONAL_COLUMNS = ("quantity", "quantity_unit", "supplier")
@@ -133,9 +133,9 @@ def _read_csv(data: bytes) -> tuple[list[tuple[int, list]], list[UploadMessage]]
                 UploadMessage(
                     None,
                     None,
-                    f"The file is not UTF-8 text (tried {' and '.join(ENCODINGS_TRIED)} and "
-                    f"Windows-1252): {where} can't be read. Save it as 'CSV UTF-8 (comma "
-                    "delimited)' and upload it again.",
+                    f"The file is not UTF-8 text (tried {', '.join(ENCODINGS_TRIED)}): {where} "
+                    "can't be read. Save it as 'CSV UTF-8 (comma delimited)' and upload it "
+                    "again.",
                 )
             ]
         notes.append(

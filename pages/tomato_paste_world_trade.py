@@ -21,8 +21,9 @@ from dashboard.components import (
     share_link,
     source_line,
     table_downloads,
+    visible,
 )
-from dashboard.embed import is_embedded, target_chart
+from dashboard.embed import is_embedded
 from dashboard.paste_view import MEASURES, PASTE_HS, REF_HEADING, REF_THEMES, TOP_N
 
 FETCH_COMMAND = (
@@ -32,13 +33,6 @@ DESTINATIONS_COMMAND = (
     "python -m etl fetch comtrade --reporters CHN --partners all --flow X --cmd 200290 "
     "--years 2015-2024"
 )
-
-
-def visible(chart_id: str | None = None) -> bool:
-    """Whether to draw non-chart content: always on the page; in the embed view only the
-    notes that stand in for the embedded chart."""
-    target = target_chart()
-    return target is None or (chart_id is not None and target in ("", chart_id))
 
 
 def header(title: str) -> None:

@@ -18,6 +18,7 @@ from dashboard.components import (
     page_nav,
     require_warehouse,
     section,
+    section_for,
     share_link,
     source_line,
     table_block,
@@ -131,7 +132,7 @@ def at_risk_section(result, data, labels, names, frame) -> None:
         title="Trade at risk from the WRO, by product group and partner",
         subtitle=f"Full effect (UFLPA included), {result.base_year} import values",
         x_title=f"USD, {view.BASIS_WORDS}",
-        source=view.chart_source(source_line(imports["datasets"])),
+        source=view.chart_source(data["source"]),
     )
     left, right = beside_and_chart()
     with left:
@@ -165,7 +166,7 @@ def backtest_section(bt, cfg, data, labels) -> None:
         title=f"Backtest: error of the projection, {min(bt.years)}-{max(bt.years)}",
         subtitle=f"{view.BT_SCOPES[scope]}; {SCENARIOS[cfg['level']].lower()} scenario as "
         f"set, base year {cfg['base_year']}",
-        source=view.chart_source(source_line(data["imports"]["datasets"])),
+        source=view.chart_source(data["source"]),
     )
     defaults = default_backtest(cfg["version"], cfg["base_year"], cfg["counterfactual"])
     table = view.backtest_table(mape, defaults.mape, scope)
@@ -181,7 +182,7 @@ def backtest_section(bt, cfg, data, labels) -> None:
         "**Backtest table: mean absolute percentage error (MAPE, %) by product group, "
         f"{view.BT_SCOPES[scope]}**"
     )
-    source = source_line(data["imports"]["datasets"])
+    source = data["source"]
     table_block(
         table,
         key="backtest_table",
@@ -268,6 +269,7 @@ def page() -> None:
     if not require_warehouse():
         return
     data = model_inputs()
+    data["source"] = source_line(data["imports"]["datasets"])
     labels = view.column_map(data["imports"], "product_group", "product_group_label")
     names = view.column_map(data["imports"], "partner_iso3", "partner")
     cfg = settings(view.parameters(labels))
@@ -281,15 +283,14 @@ def page() -> None:
         )
     frame = result.assumptions_frame()
     if not is_embedded():
-        headline(result, scenario, cfg, source_line(data["imports"]["datasets"]), labels)
-    section("Projection against the counterfactual and what happened")
-    projection_section(result, cfg, data, labels, names, frame)
-    section("Trade at risk by product group and partner")
-    at_risk_section(result, data, labels, names, frame)
-    section(
-        f"Backtest: the projection against actual imports, {BACKTEST_YEARS[0]}-{BACKTEST_YEARS[-1]}"
-    )
-    backtest_section(bt, cfg, data, labels)
+        headline(result, scenario, cfg, data["source"], labels)
+    if section_for("Projection against the counterfactual and what happened", ("projection",)):
+        projection_section(result, cfg, data, labels, names, frame)
+    if section_for("Trade at risk by product group and partner", ("at_risk",)):
+        at_risk_section(result, data, labels, names, frame)
+    years = f"{BACKTEST_YEARS[0]}-{BACKTEST_YEARS[-1]}"
+    if section_for(f"Backtest: the projection against actual imports, {years}", ("backtest",)):
+        backtest_section(bt, cfg, data, labels)
     if not is_embedded():
         section("Every assumption in this run")
         assumptions_section(result, labels)

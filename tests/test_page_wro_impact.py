@@ -236,3 +236,10 @@ def test_a_bad_link_falls_back_with_a_visible_note(app_env):
     assert any("could not be used" in w.value for w in at.warning)
     assert at.slider(key="impact_enforcement").value == pytest.approx(50.0)
     assert at.radio(key="impact_scenario").value == "central"
+
+
+def test_an_embed_shows_one_chart_and_none_of_the_other_sections(app_env):
+    at = open_page({"embed": "true", "chart": "backtest", "impact_partner": "Mexico"})
+    figs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    assert len(figs) == 1 and "Backtest" in figs[0]["layout"]["title"]["text"]
+    assert not at.info and not at.metric  # no projection note, no headline

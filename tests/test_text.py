@@ -57,3 +57,17 @@ def test_md_escapes_markdown_and_maths_and_blanks_missing_values():
 def test_md_without_maths_leaves_code_alone():
     markdown = "costs $5 and `$HOME` and\n```\necho $PATH\n```"
     assert text.md_without_maths(markdown) == "costs \\$5 and `$HOME` and\n```\necho $PATH\n```"
+
+
+def test_share_summary_orders_months_by_date_not_by_label():
+    df = pd.DataFrame(
+        {
+            "period": pd.to_datetime(["2024-01-01", "2024-02-01", "2024-04-01"]),
+            "share": [0.30, 0.50, 0.20],
+            "series": ["HS 61"] * 3,
+        }
+    )
+    s = text.share_summary(
+        df, x="period", y="share", series_label="series", what="Share", x_fmt=text.month_label
+    )
+    assert s == "Share: HS 61 30.0% in Jan 2024, 20.0% in Apr 2024 (highest 50.0% in Feb 2024)."
