@@ -71,11 +71,13 @@ def model_sql(name: str) -> str:
 
 
 def fetched_raw_tables(raw_root: Path) -> dict[str, pd.DataFrame]:
-    """Responses saved by `python -m etl fetch`, one frame per source (empty if none)."""
+    """Responses saved by `python -m etl fetch` (empty if none): the rows, one frame per
+    source, and the Census requests that got them (what a later fetch replaces)."""
     from etl.sources import census, comtrade
 
     return {
         "raw_census_api": census.read_raw(raw_root),
+        "raw_census_api_requests": census.read_requests(raw_root),
         "raw_comtrade_api": comtrade.read_raw(raw_root),
     }
 
@@ -160,7 +162,7 @@ def build(
                 con.register("fetched_frame", frame)
                 con.execute(f"create table {table} as select * from fetched_frame")
                 con.unregister("fetched_frame")
-                log(f"  {table}: {len(frame)} fetched rows")
+                log(f"  {table}: {len(frame)} rows")
             step("models")
             log("Building staging and marts")
             run_models(con, log)

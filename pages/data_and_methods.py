@@ -131,7 +131,10 @@ def caveats_section(cov: pd.DataFrame) -> None:
         "Every figure is as published at its source's vintage (table above). Statistical "
         "agencies revise: the most recent Census months are as published and may be revised; "
         "FAO has revised its tomato history, so only one OWID export of FAOSTAT is used. "
-        "Rebuilding from a newer fetch replaces a cell only where the newer row covers it."
+        "Rebuilding after a newer fetch brings its revisions in: a newer Census fetch replaces "
+        "every earlier cell its requests cover (HS code, partner, months), including cells it "
+        "no longer has because Census revised them away; a newer Comtrade fetch replaces the "
+        "cells it has again."
     )
 
     st.subheader("Which partners and periods exist")

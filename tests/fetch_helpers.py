@@ -30,13 +30,14 @@ STAGING_COLUMNS = [
 ]
 
 
-def staged(model: str, raw_table: str, frame: pd.DataFrame) -> duckdb.DuckDBPyConnection:
-    """One staging model over a fetcher's read_raw() frame in an in-memory DuckDB, with
-    the country seed the build gives it."""
+def staged(model: str, **raw_tables: pd.DataFrame) -> duckdb.DuckDBPyConnection:
+    """One staging model over a fetcher's read_raw() (and read_requests()) frames in an
+    in-memory DuckDB, with the country seed the build gives it."""
     con = duckdb.connect()
     seeds = paths.SEEDS_DIR / "countries.csv"
     con.execute(f"create table seed_countries as {build.raw_csv_sql(seeds)}")
-    con.register(raw_table, frame)
+    for name, frame in raw_tables.items():
+        con.register(name, frame)
     con.execute(f"create table {model} as {build.model_sql(model)}")
     return con
 

@@ -28,6 +28,7 @@ from tests.fetch_helpers import STAGING_COLUMNS, assert_no_secret
 
 ROOT = Path(__file__).resolve().parent.parent
 RECORDED = Path(__file__).resolve().parent / "fixtures" / "recorded" / "census"
+RAW_SNAPSHOT = ROOT / "data" / "raw"
 SECRET = "census-Sekr1t-key-0123456789abcdef01234567"
 GET = ",".join(census.GET_FIELDS)
 CHN52 = "hs52_CHN_2019-01_2019-03.json"
@@ -86,8 +87,13 @@ def fetch_dirs(raw: Path) -> list[Path]:
 
 
 def staged(raw: Path) -> duckdb.DuckDBPyConnection:
-    """read_raw + stg_census_api in an in-memory DuckDB, as the build runs them."""
-    return fetch_helpers.staged("stg_census_api", "raw_census_api", census.read_raw(raw))
+    """read_raw, read_requests + stg_census_api in an in-memory DuckDB, as the build runs
+    them."""
+    return fetch_helpers.staged(
+        "stg_census_api",
+        raw_census_api=census.read_raw(raw),
+        raw_census_api_requests=census.read_requests(raw),
+    )
 
 
 def rows(con, where="true") -> list[tuple]:
@@ -239,21 +245,27 @@ def test_second_fetch_of_the_same_month_wins(env, httpserver):
     assert fetched[0][1] != fetched[2][1]  # months 1-2 from the first fetch, 3 from the second
 
 
-def test_staging_dedup_prefers_the_latest_fetch_dir(tmp_path):
-    """Direct: same key in two fetch dirs; the later stamp wins whatever the order read."""
+def test_later_fetch_wins_by_its_stamp_not_by_the_order_read(tmp_path):
+    """Same month in two fetch dirs; the later stamp wins although it was fetched first."""
     times = iter(
         [
             datetime(2026, 11, 28, 13, 0, tzinfo=UTC),
             datetime(2025, 1, 2, 3, 4, 5, tzinfo=UTC),
         ]
     )
-    bodies = iter([recorded("hs52_CHN_2019-03_revised.json"), recorded(CHN52)])
+    plan = iter(
+        [
+            ("2019-03", recorded("hs52_CHN_2019-03_revised.json")),
+            ("2019-01", recorded(CHN52)),
+        ]
+    )
     with HTTPServer() as server:
         for _ in range(2):
-            server.expect_oneshot_request("/hs").respond_with_data(next(bodies))
+            start, body = next(plan)
+            server.expect_oneshot_request("/hs").respond_with_data(body)
             census.fetch(
                 ["52"],
-                "2019-01",
+                start,
                 "2019-03",
                 ["CHN"],
                 raw_root=tmp_path,
@@ -263,10 +275,186 @@ def test_staging_dedup_prefers_the_latest_fetch_dir(tmp_path):
                 log=lambda _m: None,
             )
     con = staged(tmp_path)
-    assert con.execute("select value_usd from stg_census_api where month = 3").fetchall() == [
-        (55509999.0,)
+    got = con.execute(
+        "select month, value_usd, vintage from stg_census_api order by month"
+    ).fetchall()
+    assert [(m, v) for m, v, _ in got] == [(1, 61234567.0), (2, 48765432.0), (3, 55509999.0)]
+    assert [v for _, _, v in got] == ["Census API, fetched 2025-01-02T03:04:05Z"] * 2 + [
+        "Census API, fetched 2026-11-28T13:00:00Z"
     ]
-    assert con.execute("select count(*) from stg_census_api").fetchone()[0] == 3
+
+
+def _raw_frames(fetches: list[tuple[str, list[tuple], list[tuple]]]):
+    """raw_census_api and raw_census_api_requests frames as read_raw/read_requests make
+    them: per fetch, its stamp, its rows (CTY_CODE, I_COMMODITY, time, GEN_VAL_MO) and
+    its requests (I_COMMODITY, CTY_CODE or None for every partner, time, file)."""
+    rows, requests = [], []
+    for fetched_at, fetch_rows, fetch_requests in fetches:
+        fetch_dir = "census_api/" + fetched_at.replace(":", "").replace("-", "")[:-1]
+        for cty, hs, month, value in fetch_rows:
+            name = {"5700": "CHINA", "5520": "VIETNAM"}[cty]
+            rows.append([cty, name, hs, "COTTON", value, "0", "-", month, None, fetched_at,
+                         fetch_dir])  # fmt: skip
+        for n, (hs, cty, time_, file) in enumerate(fetch_requests, start=1):
+            status = "200" if file else "204"
+            requests.append([fetch_dir, fetched_at, str(n), status, file, hs, cty, time_])
+    return {
+        "raw_census_api": pd.DataFrame(rows, columns=list(census.RAW_COLUMNS), dtype="str"),
+        "raw_census_api_requests": pd.DataFrame(
+            requests,
+            columns=[
+                "fetch_dir",
+                "fetched_at",
+                "request",
+                "status",
+                "file",
+                *census.REQUEST_PARAMS,
+            ],
+            dtype="str",
+        ),  # fmt: skip
+    }
+
+
+def test_a_later_fetch_replaces_what_its_answered_requests_cover():
+    first = (
+        "2025-01-01T00:00:00Z",
+        [
+            ("5700", "52", "2019-01", "100"),
+            ("5700", "52", "2019-02", "200"),
+            ("5700", "52", "2019-03", "300"),
+            ("5520", "52", "2019-02", "400"),
+            ("5700", "5201", "2019-02", "500"),
+        ],
+        [
+            ("52", "5700", "from 2019-01 to 2019-03", "response_001.json"),
+            ("52", "5520", "from 2019-01 to 2019-03", "response_002.json"),
+            ("5201", "5700", "from 2019-01 to 2019-03", "response_003.json"),
+        ],
+    )
+    # China's 2019-02 is not in the answer any more: revised away, so it goes too.
+    # Vietnam (another partner) and HS 5201 (answered 204, no data) keep the first fetch.
+    second = (
+        "2026-01-01T00:00:00Z",
+        [("5700", "52", "2019-03", "333")],
+        [
+            ("52", "5700", "from 2019-02 to 2019-03", "response_001.json"),
+            ("5201", "5700", "from 2019-01 to 2019-03", None),
+        ],
+    )
+    con = fetch_helpers.staged("stg_census_api", **_raw_frames([first, second]))
+    assert rows(con) == [
+        ("CHN", "52", 2, 2019, 1, 100.0, None, None),
+        ("CHN", "52", 2, 2019, 3, 333.0, None, None),
+        ("CHN", "5201", 4, 2019, 2, 500.0, None, None),
+        ("VNM", "52", 2, 2019, 2, 400.0, None, None),
+    ]
+    # a third fetch asked for every partner (no CTY_CODE) for one month
+    third = (
+        "2026-06-01T00:00:00Z",
+        [("5700", "52", "2019-02", "222")],
+        [("52", None, "2019-02", "response_001.json")],
+    )
+    con = fetch_helpers.staged("stg_census_api", **_raw_frames([first, second, third]))
+    assert rows(con, "hs_code = '52'") == [
+        ("CHN", "52", 2, 2019, 1, 100.0, None, None),
+        ("CHN", "52", 2, 2019, 2, 222.0, None, None),
+        ("CHN", "52", 2, 2019, 3, 333.0, None, None),
+    ]
+    assert con.execute(
+        "select count(*) = count(distinct (partner_iso3, hs_code, year, month)) from stg_census_api"
+    ).fetchone()[0]
+
+
+def test_read_requests_lists_every_request_with_what_it_covers(env, httpserver):
+    expect_chn52(httpserver)
+    expect(httpserver, query("0702", "2019-01", "2019-03"), b"", status=204)
+    assert run_cli("--hs", "52", "--from", "2019-01", "--to", "2019-03", "--partners", "CHN") == 0
+    assert run_cli("--hs", "0702", "--from", "2019-01", "--to", "2019-03", "--partners", "ALL") == 0
+    frame = census.read_requests(env)
+    first, second = fetch_dirs(env)
+    assert frame.astype(object).where(frame.notna(), None).to_dict("records") == [
+        {
+            "fetch_dir": f"census_api/{first.name}",
+            "fetched_at": frame.loc[0, "fetched_at"],
+            "request": "1",
+            "status": "200",
+            "file": "response_001.json",
+            "I_COMMODITY": "52",
+            "CTY_CODE": "5700",
+            "time": "from 2019-01 to 2019-03",
+        },
+        {
+            "fetch_dir": f"census_api/{second.name}",
+            "fetched_at": frame.loc[1, "fetched_at"],
+            "request": "1",
+            "status": "204",
+            "file": None,
+            "I_COMMODITY": "0702",
+            "CTY_CODE": None,
+            "time": "from 2019-01 to 2019-03",
+        },
+    ]
+
+
+def test_a_fetch_dir_without_its_query_is_named(tmp_path):
+    done = tmp_path / "census_api" / "2026-01-01T000000Z"
+    done.mkdir(parents=True)
+    (done / "response_001.json").write_bytes(recorded(CHN52))
+    with pytest.raises(http.RawDataError, match=r"2026-01-01T000000Z/query.json: missing"):
+        census.read_requests(tmp_path)
+    (done / "query.json").write_text('{"requests": "none"}')
+    with pytest.raises(http.RawDataError, match="has no list of requests"):
+        census.read_requests(tmp_path)
+
+
+def test_fetched_months_reach_the_warehouse_and_a_refetch_replaces_them(env, httpserver):
+    """End to end as a user runs it: fetch, build, fetch one month again, build again."""
+    from etl.build import build
+
+    env.mkdir()
+    for entry in RAW_SNAPSHOT.iterdir():  # the shipped snapshot beside the fetches
+        if entry.name not in ("census_api", "comtrade_api") and not (env / entry.name).exists():
+            os.symlink(entry, env / entry.name)
+    db = env.parent / "trade.duckdb"
+
+    def census_months(con) -> list[tuple]:
+        return con.execute(
+            "select month, value_usd, vintage from stg_trade_flows"
+            " where dataset = 'census_api' order by month"
+        ).fetchall()
+
+    expect_chn52(httpserver)
+    assert run_cli("--hs", "52", "--from", "2019-01", "--to", "2019-03", "--partners", "CHN") == 0
+    counts = build(db_path=db, raw_root=env, log=lambda _m: None)
+    assert counts["stg_trade_flows"] > 3
+    with duckdb.connect(str(db), read_only=True) as con:
+        before = census_months(con)
+        assert [(m, v) for m, v, _ in before] == [
+            (1, 61234567.0),
+            (2, 48765432.0),
+            (3, 55501234.0),
+        ]
+        # the mart the pages read has the fetched months too
+        assert (
+            con.execute(
+                "select count(*) from mart_us_imports_by_month_partner_hs"
+                " where partner_iso3 = 'CHN' and hs_code = '52' and year = 2019 and month <= 3"
+                " and dataset = 'census_api'"
+            ).fetchone()[0]
+            == 3
+        )
+
+    expect(
+        httpserver,
+        query("52", "2019-03", "2019-03", "5700"),
+        recorded("hs52_CHN_2019-03_revised.json"),
+    )
+    assert run_cli("--hs", "52", "--from", "2019-03", "--to", "2019-03", "--partners", "CHN") == 0
+    build(db_path=db, raw_root=env, log=lambda _m: None)
+    with duckdb.connect(str(db), read_only=True) as con:
+        after = census_months(con)
+    assert after[:2] == before[:2]
+    assert after[2][1] == 55509999.0 and after[2][2] != before[2][2]
 
 
 def test_cty_name_mismatch_warns_but_succeeds(env, httpserver, capsys):

@@ -85,7 +85,7 @@ def fetch_dirs(raw: Path) -> list[Path]:
 
 def staged(raw: Path) -> duckdb.DuckDBPyConnection:
     """read_raw + stg_comtrade_api in an in-memory DuckDB, as the build runs them."""
-    return fetch_helpers.staged("stg_comtrade_api", "raw_comtrade_api", comtrade.read_raw(raw))
+    return fetch_helpers.staged("stg_comtrade_api", raw_comtrade_api=comtrade.read_raw(raw))
 
 
 US_CHINA_ARGS = (

@@ -50,6 +50,10 @@ REQUIRED_COLUMNS = GET_FIELDS + ("time",)
 # What read_raw returns, every value a string (COMM_LVL may be missing: NULL).
 RAW_COLUMNS = GET_FIELDS + ("time", "COMM_LVL", "fetched_at", "fetch_dir")
 
+# What a request covers (read_requests): stg_census_api lets a later fetch replace
+# older rows within it.
+REQUEST_PARAMS = ("I_COMMODITY", "CTY_CODE", "time")
+
 HS_LEVELS = {2: "HS2", 4: "HS4", 6: "HS6", 10: "HS10"}
 ALL_PARTNERS = ("ALL", "*")
 TOTAL_CODE = "-"  # CTY_CODE of "TOTAL FOR ALL COUNTRIES"
@@ -276,3 +280,9 @@ def read_raw(raw_root: Path) -> pd.DataFrame:
     """Every row of every saved Census fetch, all values as text, with
     `fetched_at` and `fetch_dir` (see http.read_saved)."""
     return http.read_saved(raw_root, DATASET, _rows_from_json, RAW_COLUMNS)
+
+
+def read_requests(raw_root: Path) -> pd.DataFrame:
+    """Every request of every saved Census fetch, with the parameters that say what it
+    covers: I_COMMODITY, CTY_CODE (None: every partner) and time ("from M to M")."""
+    return http.saved_requests(raw_root, DATASET, REQUEST_PARAMS)

@@ -6,7 +6,8 @@
   (`key=` query values, the `Ocp-Apim-Subscription-Key` header) never leave memory.
 - `FetchDir`: a fetch writes into a hidden temp dir and renames it into place as
   `raw_dir()/<dataset>/<UTC stamp>/` only when the whole fetch succeeded.
-- `fetch_dirs` / `load_json`: what the `read_raw` functions read back.
+- `fetch_dirs` / `load_json` / `saved_requests`: what the `read_raw` and
+  `read_requests` functions read back.
 """
 
 from __future__ import annotations
@@ -421,6 +422,40 @@ def read_saved(
                 row["fetch_dir"] = rel
                 records.append(row)
     return pd.DataFrame(records, columns=list(columns), dtype="str")
+
+
+def saved_requests(raw_root: Path, dataset: str, params: tuple[str, ...]) -> pd.DataFrame:
+    """One row per request of every saved fetch of `dataset`, from its query.json:
+    `fetch_dir`, `fetched_at`, `request`, `status`, `file` (the saved body, None when the
+    answer had none) and the request's `params`, all as text. The staging models need
+    them to know what a later fetch replaces, so a fetch dir without a readable
+    query.json is an error naming it."""
+    records: list[dict[str, str | None]] = []
+    for fetch_dir, fetched_at in fetch_dirs(raw_root, dataset):
+        path = fetch_dir / "query.json"
+        if not path.is_file():
+            raise RawDataError(
+                f"{path}: missing. Every saved fetch needs its query.json; "
+                f"move {fetch_dir} out of {raw_root} or fetch again"
+            )
+        query = load_json(path)
+        requests_ = query.get("requests") if isinstance(query, dict) else None
+        if not isinstance(requests_, list) or not all(isinstance(r, dict) for r in requests_):
+            raise RawDataError(f"{path}: has no list of requests")
+        for entry in requests_:
+            given = entry.get("params") if isinstance(entry.get("params"), dict) else {}
+            records.append(
+                {
+                    "fetch_dir": f"{dataset}/{fetch_dir.name}",
+                    "fetched_at": fetched_at,
+                    "request": as_text(entry.get("request")),
+                    "status": as_text(entry.get("status")),
+                    "file": as_text(entry.get("file")),
+                    **{name: as_text(given.get(name)) for name in params},
+                }
+            )
+    columns = ["fetch_dir", "fetched_at", "request", "status", "file", *params]
+    return pd.DataFrame(records, columns=columns, dtype="str")
 
 
 def response_files(fetch_dir: Path) -> list[Path]:

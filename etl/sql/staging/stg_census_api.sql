@@ -2,10 +2,43 @@
 -- `python -m etl fetch census`: monthly general imports, customs value.
 -- Renames and casts only, plus Census country codes -> ISO3. Country groupings
 -- (0001 OPEC, 0003 Pacific Rim, 1XXX North America, ...) are dropped; '-' is the
--- all-countries total. A key fetched more than once keeps its latest fetch.
+-- all-countries total.
+--
+-- A later fetch replaces older rows wherever one of its requests that got data covers
+-- them (same HS code, same partner or every partner, a month in its range), including
+-- rows it no longer returns: Census leaves out flows that were revised to nothing.
+-- Rows that no later request covers are kept without comparing them to anything, so a
+-- fetch that nothing overlaps costs one probe of an empty table per row.
 with
 
 responses as (select * from raw_census_api),
+
+requests as (select * from raw_census_api_requests),
+
+-- the requests that got data, with the months of their time predicate
+-- ("from 2019-01 to 2024-12", or one month)
+answered as (
+    select
+        fetch_dir,
+        fetched_at,
+        "I_COMMODITY" as hs_code,
+        "CTY_CODE" as cty_code,
+        coalesce(nullif(regexp_extract("time", 'from (\d{4}-\d{2})', 1), ''), "time")
+            as first_month,
+        coalesce(nullif(regexp_extract("time", 'to (\d{4}-\d{2})', 1), ''), "time")
+            as last_month
+    from requests
+    where "file" is not null
+),
+
+fetches as (
+    select
+        fetch_dir,
+        strptime(any_value(fetched_at), '%Y-%m-%dT%H:%M:%SZ') as fetched_at,
+        'Census API, fetched ' || any_value(fetched_at) as vintage
+    from requests
+    group by fetch_dir
+),
 
 countries_by_code as (
     select census_code, iso3
@@ -21,6 +54,18 @@ countries_by_name as (
     having count(*) = 1
 ),
 
+current_rows as (
+    select r.*
+    from responses as r
+    -- fetched_at is ISO 8601 UTC text: its text order is its time order
+    anti join answered as later
+        on later.hs_code = r."I_COMMODITY"
+        and later.fetched_at > r.fetched_at
+        and coalesce(later.cty_code, r."CTY_CODE") = r."CTY_CODE"
+        and r."time" between later.first_month and later.last_month
+    where r."CTY_CODE" = '-' or regexp_full_match(r."CTY_CODE", '[1-9][0-9]{3}')
+),
+
 renamed as (
     select
         "CTY_CODE" as cty_code,
@@ -34,10 +79,8 @@ renamed as (
         case when coalesce("UNIT_QY1", '-') not in ('-', '')
             then cast("GEN_QY1_MO" as double) end as quantity,
         nullif(nullif("UNIT_QY1", '-'), '') as quantity_unit,
-        strptime(fetched_at, '%Y-%m-%dT%H:%M:%SZ') as fetched_at,
         fetch_dir
-    from responses
-    where "CTY_CODE" = '-' or regexp_full_match("CTY_CODE", '[1-9][0-9]{3}')
+    from current_rows
 ),
 
 final as (
@@ -59,15 +102,12 @@ final as (
         r.quantity,
         r.quantity_unit,
         cast(null as double) as net_weight_kg,
-        'Census API, fetched ' || strftime(r.fetched_at, '%Y-%m-%dT%H:%M:%SZ') as vintage,
-        r.fetched_at
+        f.vintage,
+        f.fetched_at
     from renamed as r
+    left join fetches as f on f.fetch_dir = r.fetch_dir
     left join countries_by_code as by_code on by_code.census_code = r.cty_code
     left join countries_by_name as by_name on by_name.cty_name = upper(r.cty_name)
-    qualify row_number() over (
-        partition by r.cty_code, r.hs_code, r.year, r.month
-        order by r.fetched_at desc, r.fetch_dir desc
-    ) = 1
 )
 
 select * from final
