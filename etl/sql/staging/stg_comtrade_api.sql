@@ -3,7 +3,9 @@
 -- C00, transport mode 0 and second partner 0, so nothing is counted twice. As in
 -- stg_comtrade_snapshot, quantities are kept only on HS6 lines (Comtrade puts 0
 -- at HS2/HS4/TOTAL for "not reported"). A key fetched more than once keeps its
--- latest fetch.
+-- latest fetch. Unlike stg_census_api, a later fetch does not replace rows it does not
+-- return: an answer that hits the API's cap per call (500 on the keyless preview) may be
+-- cut short, so a missing row is not evidence that the flow was revised away.
 with
 
 responses as (select * from raw_comtrade_api),
