@@ -15,6 +15,7 @@ import duckdb
 import pandas as pd
 
 from etl import manifest, paths
+from etl.sources.http import RawDataError
 
 # Shipped files whose layout needs more than the defaults.
 CSV_SKIP_ROWS = {"census_monthly_china_hs2": 2}  # two report-title lines before the header
@@ -158,7 +159,11 @@ def build(
             step("raw")
             log("Loading raw relations")
             load_snapshot(con, raw_root, entries, log)
-            for table, frame in fetched_raw_tables(raw_root).items():
+            try:
+                fetched = fetched_raw_tables(raw_root)
+            except RawDataError as exc:
+                raise BuildError(f"a saved API fetch cannot be read: {exc}") from exc
+            for table, frame in fetched.items():
                 con.register("fetched_frame", frame)
                 con.execute(f"create table {table} as select * from fetched_frame")
                 con.unregister("fetched_frame")

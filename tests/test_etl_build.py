@@ -169,6 +169,35 @@ def test_cli_exits_1_naming_the_changed_file(tmp_path, previous_db):
     assert_untouched(previous_db, *before)
 
 
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        ("no_query", "query.json: missing"),
+        ("corrupt_response", "response_001.json: not valid JSON"),
+    ],
+)
+def test_cli_names_a_damaged_saved_fetch(tmp_path, previous_db, damage, message):
+    """A fetch dir edited by hand: a clear message, no traceback, the database kept."""
+    raw = linked_snapshot(tmp_path / "raw")
+    fetch = raw / "census_api" / "2026-01-01T000000Z"
+    fetch.mkdir(parents=True)
+    recorded = ROOT / "tests" / "fixtures" / "recorded" / "census"
+    body = (recorded / "hs52_CHN_2019-01_2019-03.json").read_bytes()
+    if damage == "corrupt_response":
+        body = body[: len(body) // 2]
+        (fetch / "query.json").write_text('{"requests": []}')
+    (fetch / "response_001.json").write_bytes(body)
+    before = digest(previous_db), table_counts(previous_db)
+
+    proc = run_python("-m", "etl", "build", "--db", str(previous_db), "--raw", str(raw))
+
+    assert proc.returncode == 1, proc.stderr
+    assert "Build failed: a saved API fetch cannot be read" in proc.stderr
+    assert message in proc.stderr and "2026-01-01T000000Z" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert_untouched(previous_db, *before)
+
+
 # --- 6. atomic build ----------------------------------------------------------------------
 
 
