@@ -73,14 +73,27 @@ def _event_marks(events: pd.DataFrame | None, *, axis: str, x_range) -> tuple[li
                 line=dict(color="#444444", width=1, dash="dash"),
             )
         )  # fmt: skip
+        # a label near the right edge runs leftwards from its line, or it is cut off
+        near_end = (x - lo) / (hi - lo) > 0.8
         labels.append(
             dict(
                 x=x, y=1.0 - 0.065 * (i % 4), xref="x", yref="paper", text=ev.label,
-                showarrow=False, xanchor="left", yanchor="top",
+                showarrow=False, xanchor="right" if near_end else "left", yanchor="top",
                 font=dict(size=11, color="#444444"), bgcolor="rgba(255,255,255,0.7)",
             )
         )  # fmt: skip
     return shapes, labels
+
+
+def _headroom(values: pd.Series, labels: list) -> list | None:
+    """A y range from 0 that keeps the data below the band of event labels at the top of
+    the plot (else the labels sit on the highest lines); None (autorange) for data
+    below 0 or with nothing to show."""
+    top, bottom = values.max(), values.min()
+    if pd.isna(top) or top <= 0 or bottom < 0:
+        return None
+    band = 1.0 - min(label["y"] for label in labels) + 0.09  # a label's height, with room
+    return [0, float(top) / (1.0 - band)]
 
 
 def _year_axis(years: pd.Series, events: pd.DataFrame | None) -> tuple[dict, list, list]:
@@ -168,6 +181,7 @@ def series_over_time_chart(
     # Percentages as 12%; money as 12B, not plotly's SI 12G.
     yaxis = dict(title=dict(text=y_title), rangemode="tozero")
     yaxis.update(tickformat=".0%" if percent else None, exponentformat=None if percent else "B")
+    yaxis.update(range=_headroom(df[y], labels) if labels and not df.empty else None)
     layout = _layout(
         title,
         subtitle,

@@ -90,6 +90,29 @@ def test_wro_and_uflpa_are_marked_when_in_range():
     assert {"Region-wide WRO", "UFLPA in force"} <= labels
 
 
+def test_event_labels_near_the_right_edge_run_leftwards():
+    """On 1961-2023 both marks sit in the last tenth of the axis: labels anchored on the
+    left would be cut off by the plot's edge."""
+    years = SYNTHETIC.assign(year=SYNTHETIC.year - 58)  # 1961-1963
+    long = pd.concat([years, SYNTHETIC.assign(year=SYNTHETIC.year + 4)])  # ... 2023
+    anchors = {a.text: a.xanchor for a in line_chart(long).layout.annotations if a.text}
+    assert anchors["Region-wide WRO"] == anchors["UFLPA in force"] == "right"
+    # mid-axis (2015-2025 in the product pages), labels run rightwards from their line
+    mid = pd.concat([SYNTHETIC.assign(year=SYNTHETIC.year - 4), SYNTHETIC.assign(year=2025)])
+    anchors = {a.text: a.xanchor for a in line_chart(mid).layout.annotations if a.text}
+    assert anchors["Region-wide WRO"] == anchors["UFLPA in force"] == "left"
+
+
+def test_the_data_stays_below_the_event_labels():
+    fig = line_chart(SYNTHETIC.assign(year=SYNTHETIC.year + 2))  # 2021-2023: two events
+    lowest_label = min(a.y for a in fig.layout.annotations if a.yref == "paper" and a.y > 0.5)
+    top = fig.layout.yaxis.range[1]
+    assert fig.layout.yaxis.range[0] == 0
+    assert SYNTHETIC.value_usd.max() / top < lowest_label - 0.05
+    # no events in range: plotly's own autorange
+    assert line_chart(SYNTHETIC[SYNTHETIC.year == 2019]).layout.yaxis.range is None
+
+
 def test_events_outside_the_range_are_not_drawn():
     early = SYNTHETIC[SYNTHETIC.year == 2019]
     assert not [s for s in line_chart(early).layout.shapes if s.type == "line"]
