@@ -132,9 +132,10 @@ def caveats_section(cov: pd.DataFrame) -> None:
         "agencies revise: the most recent Census months are as published and may be revised; "
         "FAO has revised its tomato history, so only one OWID export of FAOSTAT is used. "
         "Rebuilding after a newer fetch brings its revisions in: a newer Census fetch replaces "
-        "every earlier cell its requests cover (HS code, partner, months), including cells it "
-        "no longer has because Census revised them away; a newer Comtrade fetch replaces the "
-        "cells it has again."
+        "every earlier cell covered by its requests that returned data (HS code, partner, "
+        "months), including cells it no longer has because Census revised them away; a "
+        "request answered 'no data' (which also means 'not published yet') replaces nothing. "
+        "A newer Comtrade fetch replaces the cells it has again."
     )
 
     st.subheader("Which partners and periods exist")

@@ -185,7 +185,11 @@ def test_cli_names_a_damaged_saved_fetch(tmp_path, previous_db, damage, message)
     body = (recorded / "hs52_CHN_2019-01_2019-03.json").read_bytes()
     if damage == "corrupt_response":
         body = body[: len(body) // 2]
-        (fetch / "query.json").write_text('{"requests": []}')
+        (fetch / "query.json").write_text(
+            '{"requests": [{"request": 1, "status": 200, "file": "response_001.json",'
+            ' "params": {"I_COMMODITY": "52", "CTY_CODE": "5700",'
+            ' "time": "from 2019-01 to 2019-03"}}]}'
+        )
     (fetch / "response_001.json").write_bytes(body)
     before = digest(previous_db), table_counts(previous_db)
 

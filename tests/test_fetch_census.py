@@ -375,7 +375,7 @@ def test_read_requests_lists_every_request_with_what_it_covers(env, httpserver):
     assert frame.astype(object).where(frame.notna(), None).to_dict("records") == [
         {
             "fetch_dir": f"census_api/{first.name}",
-            "fetched_at": frame.loc[0, "fetched_at"],
+            "fetched_at": stamp_iso(first),
             "request": "1",
             "status": "200",
             "file": "response_001.json",
@@ -385,7 +385,7 @@ def test_read_requests_lists_every_request_with_what_it_covers(env, httpserver):
         },
         {
             "fetch_dir": f"census_api/{second.name}",
-            "fetched_at": frame.loc[1, "fetched_at"],
+            "fetched_at": stamp_iso(second),
             "request": "1",
             "status": "204",
             "file": None,
@@ -394,6 +394,65 @@ def test_read_requests_lists_every_request_with_what_it_covers(env, httpserver):
             "time": "from 2019-01 to 2019-03",
         },
     ]
+
+
+def stamp_iso(fetch_dir: Path) -> str:
+    """2026-11-29T052614Z -> 2026-11-29T05:26:14Z"""
+    d, t = fetch_dir.name.rstrip("Z").split("T")
+    return f"{d}T{t[:2]}:{t[2:4]}:{t[4:]}Z"
+
+
+def _saved_fetch(raw: Path, requests: list[dict], files: tuple[str, ...]) -> Path:
+    done = raw / "census_api" / "2026-01-01T000000Z"
+    done.mkdir(parents=True)
+    for name in files:
+        (done / name).write_bytes(recorded(CHN52))
+    (done / "query.json").write_text(json.dumps({"requests": requests}))
+    return done
+
+
+def _req(n, file="response_001.json", hs="52", cty="5700", time_="from 2019-01 to 2019-03"):
+    params = {"I_COMMODITY": hs, "time": time_}
+    if cty is not None:
+        params["CTY_CODE"] = cty
+    return {"request": n, "status": 200 if file else 204, "file": file, "params": params}
+
+
+@pytest.mark.parametrize(
+    ("requests", "files", "message"),
+    [
+        ([], ("response_001.json",), "saved but not in its requests: response_001.json"),
+        ([_req(1), _req(2, "response_002.json", hs="61")], ("response_001.json",),
+         "in its requests but not saved: response_002.json"),
+        ([{"request": 1, "status": 200, "file": "response_001.json", "params": "52"}],
+         ("response_001.json",), "request 1 has no parameters"),
+        ([_req(1, time_="2019")], ("response_001.json",),
+         "request 1 does not say which HS code and months"),
+        ([_req(1, hs="")], ("response_001.json",),
+         "request 1 does not say which HS code and months"),
+        ([_req(1), _req(2, "response_002.json", cty=None, time_="2019-03")],
+         ("response_001.json", "response_002.json"),
+         "request 2 overlaps request 1 of the same fetch"),
+    ],
+)  # fmt: skip
+def test_a_saved_fetch_whose_query_does_not_match_is_named(tmp_path, requests, files, message):
+    """Hand-edited fetch dirs: the build would otherwise keep two rows for one cell."""
+    _saved_fetch(tmp_path, requests, files)
+    with pytest.raises(http.RawDataError, match=re.escape(message)) as err:
+        census.read_requests(tmp_path)
+    assert "2026-01-01T000000Z" in str(err.value)
+
+
+def test_requests_of_one_fetch_may_cover_other_partners_months_and_codes(tmp_path):
+    requests = [
+        _req(1),
+        _req(2, "response_002.json", cty="5520"),
+        _req(3, "response_003.json", time_="2019-04"),
+        _req(4, "response_004.json", hs="61", cty=None),
+        _req(5, None, cty=None),  # 204: covers nothing
+    ]
+    _saved_fetch(tmp_path, requests, tuple(f"response_00{n}.json" for n in range(1, 5)))
+    assert len(census.read_requests(tmp_path)) == 5
 
 
 def test_a_fetch_dir_without_its_query_is_named(tmp_path):
@@ -453,7 +512,7 @@ def test_fetched_months_reach_the_warehouse_and_a_refetch_replaces_them(env, htt
     build(db_path=db, raw_root=env, log=lambda _m: None)
     with duckdb.connect(str(db), read_only=True) as con:
         after = census_months(con)
-    assert after[:2] == before[:2]
+    assert len(after) == 3 and after[:2] == before[:2]
     assert after[2][1] == 55509999.0 and after[2][2] != before[2][2]
 
 

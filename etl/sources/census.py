@@ -58,6 +58,8 @@ HS_LEVELS = {2: "HS2", 4: "HS4", 6: "HS6", 10: "HS10"}
 ALL_PARTNERS = ("ALL", "*")
 TOTAL_CODE = "-"  # CTY_CODE of "TOTAL FOR ALL COUNTRIES"
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
+# A request's time predicate as request_params writes it, or one month.
+_REQUEST_TIME_RE = re.compile(r"^from (\d{4}-\d{2}) to (\d{4}-\d{2})$|^(\d{4}-\d{2})$")
 
 
 @dataclass(frozen=True)
@@ -284,5 +286,28 @@ def read_raw(raw_root: Path) -> pd.DataFrame:
 
 def read_requests(raw_root: Path) -> pd.DataFrame:
     """Every request of every saved Census fetch, with the parameters that say what it
-    covers: I_COMMODITY, CTY_CODE (None: every partner) and time ("from M to M")."""
-    return http.saved_requests(raw_root, DATASET, REQUEST_PARAMS)
+    covers: I_COMMODITY, CTY_CODE (None: every partner) and time ("from M to M", or M).
+    RawDataError if an answered request's coverage cannot be read, or if two answered
+    requests of one fetch overlap (their rows would both be kept)."""
+    frame = http.saved_requests(raw_root, DATASET, REQUEST_PARAMS)
+    answered = frame[frame["file"].notna()]
+    seen: dict[tuple[str, str], list[tuple[str | None, str, str, str]]] = {}
+    for r in answered.itertuples(index=False):
+        where = f"{Path(raw_root) / r.fetch_dir / 'query.json'}: request {r.request}"
+        months = _REQUEST_TIME_RE.match(r.time) if isinstance(r.time, str) else None
+        if not isinstance(r.I_COMMODITY, str) or not r.I_COMMODITY or months is None:
+            raise http.RawDataError(
+                f"{where} does not say which HS code and months it asked for "
+                f"(I_COMMODITY {r.I_COMMODITY!r}, time {r.time!r})"
+            )
+        first, last = (months.group(1), months.group(2)) if months.group(1) else (months[3],) * 2
+        cty = r.CTY_CODE if isinstance(r.CTY_CODE, str) else None
+        for other_cty, other_first, other_last, other in seen.get((r.fetch_dir, r.I_COMMODITY), []):
+            partners_meet = cty is None or other_cty is None or cty == other_cty
+            if partners_meet and first <= other_last and other_first <= last:
+                raise http.RawDataError(
+                    f"{where} overlaps request {other} of the same fetch "
+                    f"(HS {r.I_COMMODITY}): its rows would be counted twice"
+                )
+        seen.setdefault((r.fetch_dir, r.I_COMMODITY), []).append((cty, first, last, r.request))
+    return frame

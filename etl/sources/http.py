@@ -428,22 +428,33 @@ def saved_requests(raw_root: Path, dataset: str, params: tuple[str, ...]) -> pd.
     """One row per request of every saved fetch of `dataset`, from its query.json:
     `fetch_dir`, `fetched_at`, `request`, `status`, `file` (the saved body, None when the
     answer had none) and the request's `params`, all as text. The staging models need
-    them to know what a later fetch replaces, so a fetch dir without a readable
-    query.json is an error naming it."""
+    them to know what a later fetch replaces, so a fetch dir whose query.json is missing,
+    unreadable, or does not name exactly its saved response files is an error naming it."""
     records: list[dict[str, str | None]] = []
     for fetch_dir, fetched_at in fetch_dirs(raw_root, dataset):
         path = fetch_dir / "query.json"
         if not path.is_file():
             raise RawDataError(
-                f"{path}: missing. Every saved fetch needs its query.json; "
-                f"move {fetch_dir} out of {raw_root} or fetch again"
+                f"{path}: {'not a file' if path.exists() else 'missing'}. Every saved fetch "
+                f"needs its query.json; move {fetch_dir} out of {raw_root} or fetch again"
             )
         query = load_json(path)
         requests_ = query.get("requests") if isinstance(query, dict) else None
         if not isinstance(requests_, list) or not all(isinstance(r, dict) for r in requests_):
             raise RawDataError(f"{path}: has no list of requests")
+        for n, entry in enumerate(requests_, start=1):
+            if not isinstance(entry.get("params"), dict):
+                raise RawDataError(f"{path}: request {n} has no parameters")
+        named = {as_text(r.get("file")) for r in requests_} - {None}
+        saved = {f.name for f in response_files(fetch_dir)}
+        if named != saved:
+            unnamed = ", ".join(sorted(saved - named)) or "none"
+            missing = ", ".join(sorted(named - saved)) or "none"
+            raise RawDataError(
+                f"{path}: does not match the saved responses (saved but not in its "
+                f"requests: {unnamed}; in its requests but not saved: {missing})"
+            )
         for entry in requests_:
-            given = entry.get("params") if isinstance(entry.get("params"), dict) else {}
             records.append(
                 {
                     "fetch_dir": f"{dataset}/{fetch_dir.name}",
@@ -451,7 +462,7 @@ def saved_requests(raw_root: Path, dataset: str, params: tuple[str, ...]) -> pd.
                     "request": as_text(entry.get("request")),
                     "status": as_text(entry.get("status")),
                     "file": as_text(entry.get("file")),
-                    **{name: as_text(given.get(name)) for name in params},
+                    **{name: as_text(entry["params"].get(name)) for name in params},
                 }
             )
     columns = ["fetch_dir", "fetched_at", "request", "status", "file", *params]
