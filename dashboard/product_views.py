@@ -114,6 +114,11 @@ def group_section(family: str, f: dict) -> None:
     if df.empty:
         st.info(f"No US imports of {labels[group].lower()} for these partners and years.")
         return
+    if f["measure"] != "value":
+        st.caption(
+            "A product group adds HS6 lines measured in different units, so this chart shows "
+            "value; the Measure in the sidebar applies to the HS-code chart below."
+        )
     partner_chart(
         df,
         f,

@@ -75,6 +75,10 @@ def test_drilling_down_to_hs6_gives_quantities(app_env, warehouse):
     ).fetchone()[0]
     assert points(china)[2019] == pytest.approx(expected)
     assert fig["layout"]["yaxis"]["title"]["text"] in ("u", "kg")
+    # the product-group chart stays in value, and says why
+    group = next(f for f in figures(at) if "cotton apparel" in f["layout"]["title"]["text"])
+    assert group["layout"]["yaxis"]["title"]["text"] == "USD, CIF value"
+    assert any("this chart shows value" in c.value for c in at.caption)
 
 
 def test_no_partner_shows_a_plain_message(app_env):
