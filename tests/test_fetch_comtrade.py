@@ -8,6 +8,7 @@ illustrative, not real data.
 
 import argparse
 import json
+import os
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +24,7 @@ from tests import fetch_helpers
 from tests.fetch_helpers import STAGING_COLUMNS, assert_no_secret
 
 RECORDED = Path(__file__).resolve().parent / "fixtures" / "recorded" / "comtrade"
+RAW_SNAPSHOT = Path(__file__).resolve().parent.parent / "data" / "raw"
 SECRET = "0123456789abcdef0123456789abcdef"
 GET = "/data/v1/get/C/A/HS"
 PREVIEW = "/public/v1/preview/C/A/HS"
@@ -213,6 +215,49 @@ def test_second_fetch_of_the_same_year_wins(env, httpserver):
     assert con.execute(
         "select hs_code, value_usd from stg_comtrade_api order by hs_code"
     ).fetchall() == [("200290", 45678901.5), ("61", 21300000000.0), ("62", 19876543210.0)]
+
+
+def test_fetched_world_paste_exports_fill_the_paste_page(env, httpserver, monkeypatch):
+    """What the Tomato paste page tells a user to do, end to end: fetch every reporter's
+    exports of 200290, build, and the page draws China's share from them."""
+    from etl.build import build
+    from tests.apptest import figures, open_page, plain_title
+
+    monkeypatch.delenv("COMTRADE_API_KEY")
+    expect(httpserver, PREVIEW, exports_query(2019), recorded("X_all_WLD_200290_2019.json"))
+    expect(httpserver, PREVIEW, exports_query(2020), recorded("X_all_WLD_200290_2020.json"))
+    assert (
+        run_cli("--reporters", "all", "--flow", "X", "--cmd", "200290", "--years", "2019-2020") == 0
+    )
+    for entry in RAW_SNAPSHOT.iterdir():  # the shipped snapshot beside the fetch
+        if entry.name not in ("census_api", "comtrade_api"):
+            os.symlink(entry, env / entry.name)
+    db = env.parent / "trade.duckdb"
+    build(db_path=db, raw_root=env, log=lambda _m: None)
+    with duckdb.connect(str(db), read_only=True) as con:
+        # from the staged rows, not the mart the page reads
+        expected = dict(
+            con.execute(
+                """
+                select year, sum(value_usd) filter (where reporter_iso3 = 'CHN') / sum(value_usd)
+                from stg_trade_flows
+                where dataset = 'comtrade_api' and flow = 'X' and hs_code = '200290'
+                  and partner_iso3 = 'WLD'
+                  and reporter_iso3 in (select iso3 from dim_country where iso3 <> 'WLD')
+                group by year
+                """
+            ).fetchall()
+        )
+    assert set(expected) == {2019, 2020}
+
+    monkeypatch.setenv("TRADE_DB", str(db))
+    at = open_page("pages/tomato_paste_world_trade.py")
+    assert not any("no country-by-year table" in i.value for i in at.info)
+    [share] = [f for f in figures(at) if plain_title(f).startswith("China's share")]
+    china = next(t for t in share["data"] if t["name"] == "China")
+    assert dict(zip(china["x"], china["y"], strict=True)) == pytest.approx(expected)
+    sources = " ".join(a.get("text", "") for a in share["layout"]["annotations"])
+    assert "UN Comtrade API, fetched" in sources and "FOB" in sources
 
 
 def test_500_records_warns_it_may_be_truncated(env, httpserver, monkeypatch, capsys):
