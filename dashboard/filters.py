@@ -21,6 +21,7 @@ PASS_THROUGH_PARAMS = {"embed", "embed_options", "chart"}
 
 BOUND = {"bind": "query-params", "persist_state": "session"}
 LINK_STATE = "_link_params"
+CHOICES_SEEN = "_choices_seen"  # select boxes this session has drawn (see choose)
 # The sidebar filters the Cotton and Tomatoes pages share (widget keys = URL keys).
 SHARED_KEYS = ("partners", "years", "measure")
 
@@ -144,17 +145,29 @@ def choose(
     sidebar: bool = False,
     help: str | None = None,
 ):
-    """A select box over `options` (code -> label), bound to the URL under `key`."""
+    """A select box over `options` (code -> label), bound to the URL under `key`.
+
+    A link may name an option by its code (`cotton_chapter=52`) as well as by the label
+    Streamlit writes. A value that is neither gets a visible note when it came with the
+    link, but not when it is left over in the URL from an earlier choice whose options
+    have since changed (the previous chapter's heading): that is no news to the user."""
     # The embed view shows a chart alone: its selectors go to the (hidden) sidebar.
     where = st.sidebar if sidebar or is_embedded() else st
     codes = list(options)
-    index = codes.index(default) if default in options else 0
     asked = st.query_params.get_all(key)
+    seen = st.session_state.setdefault(CHOICES_SEEN, set())
+    from_link = key not in seen  # the first run of this widget reads the page's link
+    seen.add(key)
+    by_code = {str(c): c for c in codes}
+    if from_link and len(asked) == 1 and asked[0] in by_code:
+        default = by_code[asked[0]]
+        asked = [options[default]]
+    index = codes.index(default) if default in options else 0
     chosen = where.selectbox(
         label, codes, index=index, format_func=options.get, key=key, help=help, **BOUND
     )
-    known = {str(c) for c in codes} | {str(v) for v in options.values()}
-    if len(asked) == 1 and asked[0] not in known:
+    labels = {str(v) for v in options.values()}
+    if from_link and len(asked) == 1 and asked[0] not in labels:
         # The options depend on other choices, so check_link_params cannot know them.
         where.warning(
             f"Part of this link could not be used: `{key}={asked[0][:40]}` is not one of "

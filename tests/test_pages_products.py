@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.apptest import figures, open_page
+from tests.apptest import figures, open_page, plain_title
 from tests.plotly_json import points
 
 
@@ -205,6 +205,30 @@ def test_an_unknown_choice_in_a_link_is_noted(app_env, params):
     key = list(params)[-1]
     assert any(f"`{key}={params[key]}` is not one of the choices" in w.value for w in at.warning)
     assert figures(at)
+
+
+@pytest.mark.parametrize(
+    ("page", "params", "title"),
+    [
+        ("pages/cotton_and_textiles.py", {"cotton_chapter": "52"}, "US imports of HS 52,"),
+        ("pages/tomatoes.py", {"tomato_chapter": "07"}, "US imports of HS 07,"),
+    ],
+)
+def test_a_link_may_name_a_choice_by_its_code(app_env, page, params, title):
+    at = open_page(page, params=params)
+    assert not at.warning
+    assert any(plain_title(f).startswith(title) for f in figures(at))
+
+
+def test_a_heading_left_over_from_the_previous_chapter_is_not_a_link_problem(app_env):
+    """The URL still holds the old heading for a moment after the chapter changes."""
+    at = open_page("pages/cotton_and_textiles.py")
+    at.selectbox(key="cotton_chapter").set_value("52").run()
+    at.selectbox(key="cotton_hs4").set_value("5208").run()
+    at.query_params["cotton_hs4"] = "5208 Woven fabrics of cotton"  # as the browser keeps it
+    at.selectbox(key="cotton_chapter").set_value("61").run()
+    assert not at.exception and not at.warning
+    assert at.selectbox(key="cotton_hs4").value == "all"
 
 
 def test_an_embed_shows_its_chart_without_other_sections_notes(app_env):
