@@ -353,11 +353,21 @@ def _wrap(text: str, width: int = _WRAP) -> str:
     return "<br>".join(html.escape(line, quote=False) for line in lines)
 
 
+# A link's characters are wider than prose (capitals, %, digits): at the footer's size
+# about 140 fit across a 1100 px image.
+URL_LINE_CHARS = 140
+
+
 def _wrap_url(url: str, width: int) -> str:
-    """A link broken after '&' so it fits the image (it has no spaces to wrap at)."""
-    lines, line = [], ""
+    """A link broken after '&' so it fits the image (it has no spaces to wrap at); a
+    parameter longer than a line is cut into line-long pieces, so none runs off the
+    image. Every character stays: the lines joined give the link back."""
+    pieces = []
     for i, piece in enumerate(url.split("&")):
         piece = piece if i == 0 else "&" + piece
+        pieces += [piece[j : j + width] for j in range(0, len(piece), width)] or [piece]
+    lines, line = [], ""
+    for piece in pieces:
         if line and len(line) + len(piece) > width:
             lines.append(line)
             line = ""
@@ -447,7 +457,8 @@ def publication_figure(
         footer_parts.append(meta.project)
     footer_text = _wrap(" · ".join(footer_parts), 170) if footer_parts else ""
     if meta.url:
-        footer_text = "<br>".join(t for t in (footer_text, _wrap_url(meta.url, 170)) if t)
+        link = _wrap_url(meta.url, URL_LINE_CHARS)
+        footer_text = "<br>".join(t for t in (footer_text, link) if t)
 
     margin = out.layout.margin
     left = margin.l if margin.l is not None else 70

@@ -144,8 +144,19 @@ def test_stamp_lists_the_page_filters_once_and_wraps_a_long_link():
     assert filters.text.startswith("Page filters: Partner: Synthetic A, Synthetic B")
     footer = _named(out, "export_footer")[0].text
     lines = footer.split("<br>")
-    assert all(len(line) <= 200 for line in lines)
+    assert all(len(line.replace("&amp;", "&")) <= export.URL_LINE_CHARS for line in lines)
     assert "".join(lines[1:]).replace("&amp;", "&") == long_url
+
+
+def test_a_link_parameter_longer_than_a_line_is_cut_not_run_off_the_image():
+    long_value = "cotton_hs4=5208+Woven+fabrics+of+cotton%2C+containing+85%25" * 4
+    long_url = f"https://example.org/cotton_and_textiles?partners=China&{long_value}&years=2018"
+    meta = synthetic_meta(url=long_url)
+    footer = _named(export.publication_figure(synthetic_figure(), meta), "export_footer")[0]
+    lines = footer.text.split("<br>")[1:]  # after the vintage line
+    assert len(lines) > 2
+    assert all(len(line.replace("&amp;", "&")) <= export.URL_LINE_CHARS for line in lines)
+    assert "".join(lines).replace("&amp;", "&") == long_url
 
 
 # --------------------------------------------------------------------------- rendering
