@@ -80,8 +80,14 @@ def template_csv() -> bytes:
 # --- countries -------------------------------------------------------------------------
 
 
+def country_key(text: str) -> str:
+    """A name or code as looked up: upper case, letters and digits only, so 'Viet Nam',
+    'VIETNAM' and 'Vietnam' meet."""
+    return re.sub(r"[^A-Z0-9]", "", str(text).upper())
+
+
 def country_lookup(countries) -> dict[str, str]:
-    """Upper-cased ISO3 codes and names -> ISO3.
+    """ISO3 codes and names (as country_key makes them) -> ISO3.
 
     `countries`: the warehouse's dim_country (columns iso3, name), a mapping of
     name -> ISO3, or an iterable of ISO3 codes.
@@ -90,17 +96,17 @@ def country_lookup(countries) -> dict[str, str]:
     if isinstance(countries, pd.DataFrame):
         for r in countries.itertuples(index=False):
             iso3 = str(r.iso3).strip().upper()
-            out[iso3] = iso3
+            out[country_key(iso3)] = iso3
             name = getattr(r, "name", None)
             if isinstance(name, str) and name.strip():
-                out[name.strip().upper()] = iso3
+                out[country_key(name)] = iso3
     elif isinstance(countries, Mapping):
         for name, iso3 in countries.items():
-            out[str(iso3).strip().upper()] = str(iso3).strip().upper()
-            out[str(name).strip().upper()] = str(iso3).strip().upper()
+            out[country_key(iso3)] = str(iso3).strip().upper()
+            out[country_key(name)] = str(iso3).strip().upper()
     else:
         for iso3 in countries:
-            out[str(iso3).strip().upper()] = str(iso3).strip().upper()
+            out[country_key(iso3)] = str(iso3).strip().upper()
     return out
 
 
@@ -148,12 +154,7 @@ def _read_csv(data: bytes) -> tuple[list[tuple[int, list]], list[UploadMessage]]
                 WARNING,
             )
         )
-    sample = text[:4096]
-    try:
-        delimiter = csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
-    except csv.Error:
-        delimiter = ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
     records: list[tuple[int, list]] = []
     start = 1
     try:
@@ -165,6 +166,25 @@ def _read_csv(data: bytes) -> tuple[list[tuple[int, list]], list[UploadMessage]]
     except csv.Error as exc:
         return records, notes + [UploadMessage(start, None, f"The CSV can't be read here: {exc}")]
     return records, notes
+
+
+def _delimiter(text: str) -> str:
+    """The delimiter that splits the header (the first non-blank line) into the most
+    known column names: Excel writes ';' where the decimal mark is a comma. csv.Sniffer
+    alone guesses wrong on short files with Windows line ends and blank lines."""
+    header = next((line for line in text.splitlines() if line.strip()), "")
+    known = {alias for aliases in ALIASES.values() for alias in aliases}
+
+    def names(d: str) -> int:
+        return sum(_normalise_header(c.strip('"')) in known for c in header.split(d))
+
+    best = max(",;\t", key=names)
+    if names(best):
+        return best
+    try:
+        return csv.Sniffer().sniff(text[:4096], delimiters=",;\t").delimiter
+    except csv.Error:
+        return ","
 
 
 def _read_xlsx(data: bytes) -> tuple[list[tuple[int, list]], list[UploadMessage]]:
@@ -202,7 +222,8 @@ def _blank(cell) -> bool:
 
 
 def _normalise_header(cell) -> str:
-    return re.sub(r"[\s\-]+", "_", str(cell or "").strip().lower())
+    """'Annual value (USD)' -> 'annual_value_usd', 'HS-code' -> 'hs_code'."""
+    return re.sub(r"[^a-z0-9]+", "_", str(cell or "").strip().lower()).strip("_")
 
 
 def _map_header(header: list) -> tuple[dict[str, int], list[UploadMessage]]:
@@ -370,14 +391,14 @@ def parse_upload(data: bytes, filename: str, countries) -> tuple[pd.DataFrame, l
         if _blank(origin_cell):
             row_errors.append(UploadMessage(number, "origin", "country of origin is empty"))
         else:
-            iso3 = known.get(str(origin_cell).strip().upper())
+            iso3 = known.get(country_key(origin_cell))
             if iso3 is None:
                 row_errors.append(
                     UploadMessage(
                         number,
                         "origin",
                         f"unknown country {str(origin_cell).strip()!r}: use an ISO3 code "
-                        "(e.g. CHN) or a country name from the list",
+                        "(e.g. CHN, VNM) or the country's English name (e.g. China, Viet Nam)",
                     )
                 )
 

@@ -117,6 +117,26 @@ def test_semicolon_separated_csv():
     assert list(df["hs_code"]) == ["610910"]
 
 
+def test_semicolon_csv_with_windows_line_ends_and_a_blank_line():
+    """Excel's European 'CSV': ';' between fields, CRLF, often a trailing blank line."""
+    text = "hs_code;origin;annual_value_usd\r\n\r\n610910;CHN;10\r\n520812;VNM;20\r\n\r\n"
+    df, messages = parse(text)
+    assert list(df["hs_code"]) == ["610910", "520812"] and not problems(messages)
+
+
+@pytest.mark.parametrize(
+    "header", ["HS code,Country of origin,Annual value (USD)", "HS-code,Origin,Value (USD)"]
+)
+def test_headers_as_people_write_them(header):
+    df, messages = parse(f"{header}\n610910,CHN,10\n")
+    assert list(df["annual_value_usd"]) == [10] and not problems(messages)
+
+
+def test_country_names_match_whatever_the_spacing_and_case():
+    df, messages = parse(HEADER + "610910,Viet Nam,10,,\n610910,CHINA,5,,\n610910,vnm,1,,\n")
+    assert list(df["origin_iso3"]) == ["VNM", "CHN", "VNM"] and not problems(messages)
+
+
 def test_oversized_file():
     data = b"x" * (MAX_UPLOAD_BYTES + 1)
     df, messages = parse(data)
