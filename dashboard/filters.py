@@ -45,10 +45,11 @@ def link_params() -> list[tuple[str, str]]:
 def check_link_params(valid: dict) -> None:
     """Tell the user, visibly, which URL parameters were not understood.
 
-    `valid` maps each parameter this page reads to a predicate over its list of
-    raw values. A bound widget keeps what it can read of a value (the known half of
-    a list, the last of a repeated key) or its default; the note says which parameters
-    were not usable, and the sidebar shows what is in effect.
+    `valid` maps each parameter this page reads to a predicate over its list of raw
+    values: True, False, or a note on how an odd value was read. A bound widget keeps
+    what it can read of a value (the known half of a list, the last of a repeated key)
+    or its default; the note says which parameters were not usable, and the sidebar
+    shows what is in effect.
     """
     problems = []
     for key in st.query_params.keys():
@@ -63,8 +64,10 @@ def check_link_params(valid: dict) -> None:
             ok = check(values)
         except (ValueError, TypeError):
             ok = False
-        if not ok:
-            shown = ", ".join(v[:40] for v in values)[:80]
+        shown = ", ".join(v[:40] for v in values)[:80]
+        if isinstance(ok, str):  # readable, and the predicate says how it was read
+            problems.append(f"`{key}={shown}` {ok}")
+        elif not ok:
             problems.append(f"`{key}={shown}` is not valid here")
     if problems:
         st.warning(
@@ -111,7 +114,10 @@ def year_range(first: int, last: int) -> tuple[int, int]:
 def valid_years(first: int, last: int):
     def check(values):
         years = [int(v) for v in values]
-        return len(years) == 2 and first <= years[0] <= years[1] <= last
+        if len(years) != 2 or not all(first <= y <= last for y in years):
+            return False
+        lo, hi = sorted(years)
+        return True if years[0] <= years[1] else f"is reversed: read as {lo}-{hi}"
 
     return check
 
