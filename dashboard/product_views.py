@@ -61,10 +61,15 @@ def sidebar(family: str) -> dict:
     return {"partners": tuple(chosen), "years": years, "measure": measure, "names": options}
 
 
-def missing_partners_note(df: pd.DataFrame, chosen: tuple, names: dict) -> None:
+def with_missing_partners(subtitle: str, df: pd.DataFrame, chosen: tuple, names: dict) -> str:
+    """The subtitle, naming the chosen partners the series has no data for."""
     missing = [names.get(p, p) for p in chosen if p not in set(df["partner_iso3"])]
-    if missing and not df.empty:
-        st.caption("No data in this series for: " + ", ".join(missing) + ".")
+    if not missing or df.empty:
+        return subtitle
+    names_missing = ", ".join(missing)
+    if subtitle.endswith("."):
+        return f"{subtitle} No data for {names_missing}."
+    return f"{subtitle}; no data for {names_missing}"
 
 
 def partner_chart(
@@ -81,8 +86,9 @@ def partner_chart(
     **kw,
 ) -> None:
     """US imports by partner over time (one line a partner, the events marked, the source
-    line naming the datasets in column `datasets`), its summary, table and downloads, and
-    a note of the chosen partners it has no data for."""
+    line naming the datasets in column `datasets`), its summary, table and downloads. The
+    subtitle names the chosen partners it has no data for, so exports say so too."""
+    kw["subtitle"] = with_missing_partners(kw["subtitle"], df, f["partners"], f["names"])
     fig = charts.series_over_time_chart(
         df,
         x=x,
@@ -97,7 +103,6 @@ def partner_chart(
         df, x=x, y=y, series_label="partner", what=what, fmt=fmt, x_fmt=x_fmt
     )
     chart_block(fig, df, chart_id=chart_id, summary=summary)
-    missing_partners_note(df, f["partners"], f["names"])
 
 
 def group_section(family: str, f: dict) -> None:
