@@ -162,7 +162,7 @@ def export_meta(fig, *, chart_id: str) -> export.ExportMeta:
     source = next(
         (a.text for a in fig.layout.annotations if a.name == charts.SOURCE_ANNOTATION), ""
     )
-    chosen = {k: ", ".join(v) for k, v in st.session_state.get(filters.LINK_STATE, {}).items()}
+    chosen = filters.filters_shown()
     source = _plain(source.replace("<br>", " | "))
     return export.ExportMeta(
         title=_plain(title),
@@ -197,7 +197,7 @@ def table_downloads(
 ) -> None:
     """CSV and XLSX of a table, with its source, vintage, filters and link. Made only on
     click."""
-    chosen = {k: ", ".join(v) for k, v in st.session_state.get(filters.LINK_STATE, {}).items()}
+    chosen = filters.filters_shown()
     meta = export.ExportMeta(
         title=title,
         source=source,

@@ -21,6 +21,7 @@ PASS_THROUGH_PARAMS = {"embed", "embed_options", "chart"}
 
 BOUND = {"bind": "query-params", "persist_state": "session"}
 LINK_STATE = "_link_params"
+LINK_SHOWN = "_link_shown"  # the same filters as exports list them: label, value shown
 CHOICES_SEEN = "_choices_seen"  # select boxes this session has drawn (see choose)
 # The sidebar filters the Cotton and Tomatoes pages share (widget keys = URL keys).
 SHARED_KEYS = ("partners", "years", "measure")
@@ -29,11 +30,21 @@ SHARED_KEYS = ("partners", "years", "measure")
 def start_page() -> None:
     """Forget the previous page's link parameters (called once at the top of each page)."""
     st.session_state[LINK_STATE] = {}
+    st.session_state[LINK_SHOWN] = {}
 
 
-def remember(key: str, labels: list[str]) -> None:
-    """Record a filter as it appears in the URL, for the 'link to this view' box."""
+def remember(key: str, labels: list, *, title: str | None = None, shown: str | None = None):
+    """Record a filter as it appears in the URL, for the 'link to this view' box, and as
+    exported files list it: the widget's `title` and the value as `shown` on screen."""
     st.session_state.setdefault(LINK_STATE, {})[key] = [str(v) for v in labels]
+    text = shown if shown is not None else ", ".join(str(v) for v in labels)
+    st.session_state.setdefault(LINK_SHOWN, {})[key] = (title or key, text)
+
+
+def filters_shown() -> dict[str, str]:
+    """The view's filters as an exported file lists them: widget label -> value shown."""
+    shown = st.session_state.get(LINK_SHOWN, {})
+    return dict(shown[k] for k in st.session_state.get(LINK_STATE, {}) if k in shown)
 
 
 def link_params() -> list[tuple[str, str]]:
@@ -92,7 +103,7 @@ def partners(options: dict[str, str]) -> list[str]:
         "where the source has one.",
         **BOUND,
     )
-    remember("partners", [options.get(p, p) for p in chosen])
+    remember("partners", [options.get(p, p) for p in chosen], title="Partners")
     return chosen
 
 
@@ -107,7 +118,7 @@ def year_range(first: int, last: int) -> tuple[int, int]:
         "Years", min_value=first, max_value=last, value=(first, last), key="years", **BOUND
     )
     lo, hi = sorted((lo, hi))  # a link may hold the range reversed
-    remember("years", [lo, hi])
+    remember("years", [lo, hi], title="Years", shown=f"{lo}-{hi}")
     return int(lo), int(hi)
 
 
@@ -132,7 +143,7 @@ def measure() -> str:
         "differ by line.",
         **BOUND,
     )
-    remember("measure", [MEASURES[chosen]])
+    remember("measure", [MEASURES[chosen]], title="Measure")
     return chosen
 
 
@@ -180,5 +191,5 @@ def choose(
             f"the choices for {label}; showing {options[chosen]}.",
             icon="⚠️",
         )
-    remember(key, [options[chosen]])
+    remember(key, [options[chosen]], title=label)
     return chosen

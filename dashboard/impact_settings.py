@@ -54,7 +54,7 @@ def radio(label: str, options: dict, key: str, help: str) -> object:
         horizontal=True,
         **filters.BOUND,
     )
-    filters.remember(key, [options[chosen]])
+    filters.remember(key, [options[chosen]], title=label)
     return chosen
 
 
@@ -71,7 +71,7 @@ def slider(p: Param, default: float, where) -> float:
         **filters.BOUND,
     )
     if not close(value, percent(default)):
-        filters.remember(p.key, [f"{value:g}"])
+        filters.remember(p.key, [f"{value:g}"], title=p.label, shown=f"{value:g}%")
     return float(value)
 
 

@@ -78,7 +78,7 @@ def sidebar(scenarios: dict[str, exposure.Scenario]) -> tuple[str, exposure.Scen
         "shares are the same in all three (see the WRO impact page).",
         **filters.BOUND,
     )
-    filters.remember("modeller_scenario", [SCENARIOS[level]])
+    filters.remember("modeller_scenario", [SCENARIOS[level]], title="Scenario")
     base = scenarios[level]
     default = round(base.value("enforcement") * 100, 4)
     if st.session_state.get(SIGNATURE) not in (None, level):
@@ -97,7 +97,12 @@ def sidebar(scenarios: dict[str, exposure.Scenario]) -> tuple[str, exposure.Scen
         **filters.BOUND,
     )
     if not math.isclose(enforcement, default, abs_tol=1e-9):
-        filters.remember("modeller_enforcement", [f"{enforcement:g}"])
+        filters.remember(
+            "modeller_enforcement",
+            [f"{enforcement:g}"],
+            title="Enforcement",
+            shown=f"{enforcement:g}%",
+        )
     scenario = scenario_with(base, enforcement / 100.0)
     sb.caption(
         f"Applied to every line: enforcement {scenario.value('enforcement'):.1%} + UFLPA uplift "

@@ -132,7 +132,7 @@ def exports_section(years: pd.DataFrame) -> None:
             "weight are counted in the table, never filled in.",
             **filters.BOUND,
         )
-        filters.remember("paste_measure", [MEASURES[measure]])
+        filters.remember("paste_measure", [MEASURES[measure]], title="Measure")
         share_chart(measure)
         top_exporters_chart(years, measure)
     share_references()
@@ -249,8 +249,8 @@ def production_section(countries: pd.DataFrame, first: int, last: int) -> None:
         **filters.BOUND,
     )
     lo, hi = sorted((lo, hi))  # a link may hold the range reversed
-    filters.remember("paste_countries", [names.get(c, c) for c in chosen])
-    filters.remember("paste_years", [lo, hi])
+    filters.remember("paste_countries", [names.get(c, c) for c in chosen], title="Countries")
+    filters.remember("paste_years", [lo, hi], title="Years", shown=f"{lo}-{hi}")
     production_share_chart(chosen, lo, hi)
     top_producers_chart(first, last)
 

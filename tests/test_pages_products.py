@@ -170,6 +170,17 @@ def test_chart_exports_carry_the_data_vintage_of_their_source_line(app_env):
     assert components.vintages_in("Source: unknown (no provenance recorded for this data)") == []
 
 
+def test_exports_list_the_filters_by_their_labels_not_their_url_keys(app_env):
+    from dashboard import filters
+
+    at = open_page("pages/cotton_and_textiles.py", params={"years": ["2016", "2024"]})
+    shown = dict(at.session_state[filters.LINK_SHOWN].values())
+    assert shown["Years"] == "2016-2024"
+    assert shown["Product group"] == "Cotton apparel"
+    assert shown["Partners"].startswith("China, ")
+    assert not any(k.startswith("cotton_") for k in shown)
+
+
 @pytest.mark.parametrize(
     "page", [None, "pages/cotton_and_textiles.py", "pages/data_and_methods.py"]
 )
