@@ -25,6 +25,16 @@ def _title_text(title: str, subtitle: str) -> str:
     return text
 
 
+def source_text(fig: go.Figure) -> str:
+    """A chart's source line as its exports give it: not wrapped for the screen (" | "
+    still separates sources)."""
+    meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
+    if "source" in meta:
+        return meta["source"]
+    shown = next((a.text for a in fig.layout.annotations if a.name == SOURCE_ANNOTATION), "")
+    return (shown or "").replace("<br>", " | ")
+
+
 def _source_annotation(source: str) -> dict:
     return dict(
         name=SOURCE_ANNOTATION,
@@ -48,6 +58,7 @@ def _layout(title: str, subtitle: str, source: str, labels=(), **rest) -> dict:
         template=theme.TEMPLATE_NAME,
         title=dict(text=_title_text(title, subtitle)),
         annotations=[_source_annotation(source), *labels],
+        meta={"source": source.replace("<br>", " ")},  # unwrapped, for exports
         **rest,
     )
 

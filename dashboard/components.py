@@ -146,10 +146,10 @@ def _plain(html: str) -> str:
 
 
 def vintages_in(source: str) -> list[str]:
-    """The data vintages a source line names (it may be wrapped with " | " breaks)."""
+    """The data vintages a source line names (it may be wrapped with " | " or <br>)."""
 
     def flat(text: str) -> str:
-        return "".join(text.replace(" | ", " ").split())
+        return "".join(text.replace(" | ", " ").replace("<br>", " ").split())
 
     line = flat(source)
     return [v for v in queries.source_vintages()["upstream_vintage"] if flat(v) in line]
@@ -159,11 +159,8 @@ def export_meta(fig, *, chart_id: str) -> export.ExportMeta:
     """What an exported file says about itself: title, filters, source, vintage, units, link."""
     title_html = fig.layout.title.text or ""
     title, _, subtitle = title_html.partition("<br>")
-    source = next(
-        (a.text for a in fig.layout.annotations if a.name == charts.SOURCE_ANNOTATION), ""
-    )
     chosen = filters.filters_shown()
-    source = _plain(source.replace("<br>", " | "))
+    source = _plain(charts.source_text(fig))
     return export.ExportMeta(
         title=_plain(title),
         subtitle=_plain(subtitle),

@@ -215,9 +215,10 @@ def column_map(df: pd.DataFrame, key: str, value: str) -> dict:
 
 
 def chart_source(source: str) -> str:
-    """The source line for a chart in a half-width column: short lines (" | " breaks)."""
-    lines = [line for part in source.split("; ") for line in textwrap.wrap(part, width=64)]
-    return " | ".join(lines)
+    """The source line for a chart in a half-width column, in short lines. The breaks are
+    <br>, for the screen only: exports read the line whole (charts.source_text)."""
+    parts = source.split("; ")
+    return ";<br>".join("<br>".join(textwrap.wrap(part, width=64)) for part in parts)
 
 
 def headline_figures(result) -> dict:

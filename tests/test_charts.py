@@ -113,6 +113,20 @@ def test_the_data_stays_below_the_event_labels():
     assert line_chart(SYNTHETIC[SYNTHETIC.year == 2019]).layout.yaxis.range is None
 
 
+def test_a_source_line_wrapped_for_the_screen_is_exported_whole():
+    from dashboard import charts
+    from dashboard.impact_view import chart_source
+
+    line = (
+        "Source: synthetic test data, CIF value (incl. freight and insurance); pulled with "
+        "a synthetic tool, committed 2026-06-18 | a second synthetic source; 2025-11-30"
+    )
+    fig = line_chart(source=chart_source(line))
+    shown = next(a.text for a in fig.layout.annotations if a.name == charts.SOURCE_ANNOTATION)
+    assert shown.count("<br>") >= 3  # short lines on screen
+    assert charts.source_text(fig) == line  # whole, with its real separators, in exports
+
+
 def test_events_outside_the_range_are_not_drawn():
     early = SYNTHETIC[SYNTHETIC.year == 2019]
     assert not [s for s in line_chart(early).layout.shapes if s.type == "line"]
