@@ -9,7 +9,7 @@ from datetime import date
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard import theme
+from dashboard import text, theme
 
 SOURCE_ANNOTATION = "source"
 
@@ -208,7 +208,9 @@ def series_over_time_chart(
 def group_change_chart(
     df: pd.DataFrame, *, base_year: int, latest_year: int, title: str, subtitle: str, source: str
 ) -> go.Figure:
-    """Paired bars: each product group's value in the base year and the latest year."""
+    """Paired bars: each product group's value in the base year and the latest year, each
+    labelled with its value (a group of thousands of dollars beside one of billions has
+    no visible bar)."""
     fig = _base_figure(title, subtitle, source)
     for year, colour in ((base_year, "#999999"), (latest_year, theme.CHINA_COLOUR)):
         part = df[df["year"] == year].sort_values("sort_order")
@@ -219,12 +221,21 @@ def group_change_chart(
                 name=str(year),
                 orientation="h",
                 marker_color=colour,
+                text=[text.usd(v) for v in part["value_usd"]],
+                textposition="outside",
+                textfont=dict(size=10),
+                cliponaxis=False,
                 hovertemplate="%{y}: $%{x:,.3s}<extra>" + str(year) + "</extra>",
             )
         )
-    fig.update_layout(barmode="group")
+    fig.update_layout(barmode="group", uniformtext=dict(minsize=9, mode="show"))
     fig.update_yaxes(autorange="reversed", title_text="")
-    fig.update_xaxes(title_text="US imports from China, USD (CIF)", exponentformat="B")
+    top = float(df["value_usd"].max()) if not df.empty else 0.0
+    fig.update_xaxes(
+        title_text="US imports from China, USD (CIF)",
+        exponentformat="B",
+        range=[0, top * 1.18] if top > 0 else None,  # room for the labels
+    )
     return fig
 
 

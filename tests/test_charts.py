@@ -167,6 +167,9 @@ def test_group_change_chart_has_base_and_latest_bars():
     assert [t.name for t in fig.data] == ["2020", "2025"]
     assert list(fig.data[1].x) == [3.0, 1.0]
     assert fig.data[1].marker.color == theme.CHINA_COLOUR
+    # every bar says its value: a tiny one beside a big one is otherwise invisible
+    assert list(fig.data[1].text) == ["$3", "$1"]
+    assert fig.layout.xaxis.range[1] > 5.0
 
 
 def test_empty_frame_gives_an_empty_but_valid_figure():
