@@ -239,7 +239,9 @@ def china_share_section(family: str, f: dict) -> None:
             annual,
             x="year",
             period="annual",
-            subtitle=f"China / World, same source and value basis (Comtrade, CIF); {lo}-{hi}",
+            # the years with a share (the world total may end before the China series)
+            subtitle="China / World, same source and value basis (Comtrade, CIF); "
+            f"{annual['year'].min()}-{annual['year'].max()}",
             chart_id="share_year",
         )
     if not monthly.empty:

@@ -208,6 +208,11 @@ def test_china_share_follows_the_years_and_is_drawn_as_china(app_env):
         c.value for c in at.caption if c.value.startswith("China's share of US imports:")
     )
     assert "in 2018" in summary and "%)" not in summary  # levels, not a relative change
+    # the default view asks for 2015-2025; the subtitle gives the years that have a share
+    at = open_page("pages/cotton_and_textiles.py")
+    fig = next(f for f in figures(at) if "share of US imports (annual)" in plain_title(f))
+    years = {x for t in fig["data"] for x, y in points(t).items() if y is not None}
+    assert fig["layout"]["title"]["text"].endswith(f"{min(years)}-{max(years)}</span>")
 
 
 @pytest.mark.parametrize(
