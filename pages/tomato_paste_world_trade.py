@@ -375,9 +375,10 @@ page_nav()
 page_header(
     "Tomato paste world trade",
     "China's place in world trade of tomato paste (HS 200290), where its paste goes, its share "
-    "of world tomato production, and Xinjiang's weight in it. Statistical series (UN Comtrade "
-    "exports as reported by the exporters, FOB value; FAOSTAT production in tonnes) are "
-    "charted. Press and official figures are shown apart, as cited quotes.",
+    "of world tomato production, and Xinjiang's weight in it. Statistical series are charted "
+    "where the warehouse has them (UN Comtrade exports as reported by the exporters, FOB "
+    "value, once fetched; FAOSTAT production in tonnes). Press and official figures are shown "
+    "apart, as cited quotes.",
 )
 if require_warehouse():
     export_years = queries.export_years(PASTE_HS)
