@@ -190,15 +190,23 @@ def downloads(fig, table: pd.DataFrame, *, chart_id: str) -> None:
 
 
 def table_downloads(
-    df: pd.DataFrame, *, key: str, title: str, source: str = "", units: str = ""
+    df: pd.DataFrame,
+    *,
+    key: str,
+    title: str,
+    source: str = "",
+    units: str = "",
+    vintage: str | None = None,
+    subtitle: str = "",
 ) -> None:
-    """CSV and XLSX of a table, with its source, vintage, filters and link. Made only on
-    click."""
+    """CSV and XLSX of a table, with its source, vintage (by default, the vintages its
+    source names), filters and link. Made only on click."""
     chosen = filters.filters_shown()
     meta = export.ExportMeta(
         title=title,
+        subtitle=subtitle,
         source=source,
-        vintage="; ".join(vintages_in(source)),
+        vintage=vintage if vintage is not None else "; ".join(vintages_in(source)),
         units=units,
         filters=chosen,
         url=current_link(),
@@ -224,13 +232,17 @@ def table_block(
     source: str = "",
     units: str = "",
     shown: pd.DataFrame | None = None,
+    vintage: str | None = None,
+    subtitle: str = "",
     **dataframe_options,
 ) -> None:
     """A table on the page (`shown`, e.g. with formatted values, defaults to `df`) and its
     CSV and XLSX downloads of `df`."""
     options = {"hide_index": True, **dataframe_options}
     st.dataframe(df if shown is None else shown, **options)
-    table_downloads(df, key=key, title=title, source=source, units=units)
+    table_downloads(
+        df, key=key, title=title, source=source, units=units, vintage=vintage, subtitle=subtitle
+    )
 
 
 def chart_block(fig, df: pd.DataFrame, *, chart_id: str, summary: str, table: pd.DataFrame = None):

@@ -257,6 +257,16 @@ def results(lines, scenario, level, groups, names, where, messages) -> None:
         c: st.column_config.NumberColumn(format="%,.0f")
         for c in ("annual_value_usd", "exposed_value_usd", "at_risk_value_usd")
     }
+    # the totals' downloads say what the full report says about vintage and left-out rows
+    about = report_meta(scenario, SCENARIOS[level], REPORT_SOURCE, left_out(messages))
+    totals_table = {
+        "source": REPORT_SOURCE,
+        "units": "USD as given in your lines",
+        "vintage": about.vintage,
+        "subtitle": about.filters.get("rows left out", ""),
+        "width": "stretch",
+        "column_config": money,
+    }
     left, right = st.columns([1, 1])
     with left:
         st.markdown("**Totals by product group**")
@@ -271,10 +281,7 @@ def results(lines, scenario, level, groups, names, where, messages) -> None:
             by_group,
             key="modeller_by_group",
             title="Your lines: totals by product group",
-            source=REPORT_SOURCE,
-            units="USD as given in your lines",
-            width="stretch",
-            column_config=money,
+            **totals_table,
         )
     with right:
         st.markdown("**Totals by origin and channel**")
@@ -285,10 +292,7 @@ def results(lines, scenario, level, groups, names, where, messages) -> None:
             by_origin.rename(columns={"origin_name": "origin"}),
             key="modeller_by_origin",
             title="Your lines: totals by origin and channel",
-            source=REPORT_SOURCE,
-            units="USD as given in your lines",
-            width="stretch",
-            column_config=money,
+            **totals_table,
         )
     frame = scenario.frame()
     used = frame[frame["name"].isin(USED)]

@@ -114,6 +114,14 @@ def test_malformed_uploads_show_messages_never_an_exception(app_url, page):
     expect(checks).to_contain_text("'-50' is negative")
     expect(page.get_by_text("Exposure of your lines")).to_be_visible()
     screenshot(page, "exposure_modeller_messages")
+    # the totals' own download says what the report says: vintage and the rows left out
+    with page.expect_download(timeout=45_000) as info:
+        page.get_by_role("button", name="CSV data").first.click()
+    meta, totals = export.read_export_csv(info.value.path().read_bytes())
+    assert meta["title"] == "Your lines: totals by product group"
+    assert meta["vintage"].startswith("Xinjiang shares and trade shares as of base year")
+    assert meta["subtitle"].startswith("2 row(s) of the input had errors")
+    assert totals["annual_value_usd"].sum() == 2500
 
     upload(page, "broken.xlsx", b"PK\x03\x04 not a workbook", "application/octet-stream")
     expect(page.get_by_text("The Excel file can't be opened").first).to_be_visible()
