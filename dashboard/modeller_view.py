@@ -12,7 +12,7 @@ import math
 import pandas as pd
 
 import exposure
-from dashboard import export
+from dashboard import export, text
 from exposure.uploads import ERROR, OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 
 EDITOR_COLUMNS = list(REQUIRED_COLUMNS) + list(OPTIONAL_COLUMNS)
@@ -225,13 +225,34 @@ def xlsx_cell(value):
 
 def totals(result: pd.DataFrame) -> dict[str, float]:
     known = result[result["mapping_status"] != "unmapped"]
+    status = result["mapping_status"]
     return {
         "lines": len(result),
         "value": float(result["annual_value_usd"].sum()),
         "exposed": float(known["exposed_value_usd"].sum()),
         "at_risk": float(known["at_risk_value_usd"].sum()),
-        "unmapped": int((result["mapping_status"] == "unmapped").sum()),
-        "unmapped_value": float(
-            result.loc[result["mapping_status"] == "unmapped", "annual_value_usd"].sum()
-        ),
+        "unmapped": int((status == "unmapped").sum()),
+        "unmapped_value": float(result.loc[status == "unmapped", "annual_value_usd"].sum()),
+        "not_covered": int((status == "not covered").sum()),
+        "not_covered_value": float(result.loc[status == "not covered", "annual_value_usd"].sum()),
     }
+
+
+def coverage_sentence(t: dict) -> str:
+    """What the totals leave out or count as nothing, in words ('' when all is mapped)."""
+    out = []
+    if t["unmapped"]:
+        n = t["unmapped"]
+        out.append(
+            f"{n} line{'s' * (n != 1)} ({text.usd(t['unmapped_value'])}) can't be mapped to a "
+            f"product group and {'are' if n != 1 else 'is'} left out of the exposed and "
+            "at-risk totals: see mapping_note."
+        )
+    if t["not_covered"]:
+        n = t["not_covered"]
+        out.append(
+            f"{n} line{'s' * (n != 1)} ({text.usd(t['not_covered_value'])}) "
+            f"{'are' if n != 1 else 'is'} outside the products the WRO covers ('not "
+            "covered'): counted in the annual value with no exposure."
+        )
+    return " ".join(out)

@@ -30,6 +30,7 @@ from dashboard.model_runs import SCENARIOS, default_scenarios
 from dashboard.modeller_view import (
     USED,
     cell_text,
+    coverage_sentence,
     empty_table,
     exposure_table,
     left_out,
@@ -229,15 +230,7 @@ def results(lines, scenario, level, groups, names, where, messages) -> None:
         f"enforcement ({scenario.enforcement(None):.1%}). The values are yours, from {where}; "
         "the shares come from the warehouse's cited figures and the model's assumptions, "
         "listed below. 'row' is the row number in your file (the header is row 1) or the line "
-        "number in the table."
-        + (
-            f" {t['unmapped']} line{'s' * (t['unmapped'] != 1)} "
-            f"({text.usd(t['unmapped_value'])}) can't be mapped to a product group and "
-            f"{'are' if t['unmapped'] != 1 else 'is'} left out of the exposed and at-risk "
-            "totals: see mapping_note."
-            if t["unmapped"]
-            else ""
-        )
+        "number in the table. " + coverage_sentence(t)
     )
     shown = report_table(result)
     st.dataframe(

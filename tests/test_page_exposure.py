@@ -225,6 +225,10 @@ def test_an_upload_is_computed_line_by_line(app_env, tables):
         "not covered",
     ]
     assert "COT-02" in shown["shares_used"].iloc[0]
+    # beside "Lines that can't be mapped", the caption says what the totals count as nothing
+    caption = next(c.value for c in at.caption if c.value.startswith("Central scenario"))
+    assert "1 line ($300.00 k) is outside the products the WRO covers" in caption
+    assert "1 line (" in caption and "can't be mapped to a product group" in caption
     labels = [b.label for b in at.get("download_button")]
     assert "CSV report" in labels and "Excel report" in labels
     assumptions = next(d.value for d in at.dataframe if "quote" in d.value.columns)
