@@ -276,6 +276,8 @@ def parse_hs_code(cell) -> tuple[str | None, str | None, str | None]:
     return text, None, warning
 
 
+# '1.234' or '12.345.678': US cents to the tenth of a cent, or European thousands?
+_DOT_THOUSANDS = re.compile(r"^\$?\d{1,3}(\.\d{3})+$")
 _THOUSANDS = re.compile(r"^-?\d{1,3}(,\d{3})+(\.\d+)?$")
 
 
@@ -406,6 +408,19 @@ def parse_upload(data: bytes, filename: str, countries) -> tuple[pd.DataFrame, l
         if error:
             row_errors.append(
                 UploadMessage(number, "annual_value_usd", f"annual value (USD): {error}")
+            )
+        elif isinstance(cell("annual_value_usd"), str) and _DOT_THOUSANDS.match(
+            cell("annual_value_usd").strip()
+        ):
+            messages.append(
+                UploadMessage(
+                    number,
+                    "annual_value_usd",
+                    f"{cell('annual_value_usd').strip()!r} was read as {value:g} dollars; if the "
+                    "dot separates thousands (as in many European files), write the number "
+                    "without separators",
+                    WARNING,
+                )
             )
 
         quantity = math.nan
