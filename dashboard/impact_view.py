@@ -290,12 +290,21 @@ def projection_summary(df: pd.DataFrame, partner: str, group: str, base_year: in
     year = int(last["year"])
     base = df.loc[df["year"] == base_year, "actual_usd"].sum()
     actual = last["actual_usd"]
+    # Comtrade publishes no zero flows: a year the partner reports other groups but not
+    # this one is drawn as 0 (exposure.backtest.actual_values). Say so.
+    zeros = [str(int(y)) for y in df.loc[df["actual_usd"] == 0, "year"]]
+    zero_note = (
+        f" Years with no Comtrade row for this group and partner ({', '.join(zeros)}) are "
+        "drawn as 0: Comtrade leaves out flows with no recorded trade."
+        if zeros
+        else ""
+    )
     return (
         f"{group} from {partner}: {text.usd(base)} in {base_year}. In {year} the model "
         f"projects {text.usd(last['projected_usd'])} against a no-WRO counterfactual of "
         f"{text.usd(last['counterfactual_usd'])} "
         f"({text.pct_change(last['counterfactual_usd'], last['projected_usd'])}); actual "
-        f"imports were {text.usd(actual)}."
+        f"imports were {text.usd(actual)}." + zero_note
     )
 
 

@@ -231,6 +231,17 @@ def test_a_link_reopens_the_same_settings(app_env, model):
     assert "(ids: projection, at_risk, backtest)" in link_note
 
 
+def test_a_year_without_a_comtrade_row_is_drawn_as_zero_and_said_so(app_env, model):
+    at = open_page(
+        {"impact_group": "Tomato paste and preserved tomatoes", "impact_partner": "Vietnam"}
+    )
+    actual = traces(figure(at, "US imports of tomato paste"))["Actual imports"]
+    zeros = [int(x) for x, y in points(actual).items() if y == 0]
+    assert zeros  # the shipped data has no Vietnamese tomato paste before 2018
+    summary = next(c.value for c in at.caption if "from Vietnam:" in c.value)
+    assert f"no Comtrade row for this group and partner ({', '.join(map(str, zeros))})" in summary
+
+
 def test_a_bad_link_falls_back_with_a_visible_note(app_env):
     at = open_page({"impact_enforcement": "800", "impact_scenario": "Extreme"})
     assert any("could not be used" in w.value for w in at.warning)
