@@ -282,6 +282,26 @@ def projection_table(df: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def counterfactual_words(
+    result, counterfactual: str, partners: list[str], group: str, names: dict[str, str]
+) -> str:
+    """The counterfactual as the projection's subtitle names it, saying when the trend
+    could not be fitted for the partners shown (too few years of trade: held constant)."""
+    words = COUNTERFACTUALS[counterfactual].lower()
+    if counterfactual != "trend":
+        return words
+    flat = [
+        names.get(a.scope.split(":")[0], a.scope.split(":")[0])
+        for a in result.assumptions
+        if a.name == "trend_growth"
+        and a.scope in {f"{p}:{group}" for p in partners}
+        and "no trend" in a.note
+    ]
+    if not flat:
+        return words
+    return f"{words} (held constant for {', '.join(flat)}: too few years of trade to fit)"
+
+
 def projection_summary(df: pd.DataFrame, partner: str, group: str, base_year: int) -> str:
     proj = df.dropna(subset=["projected_usd"])
     if proj.empty:

@@ -98,7 +98,8 @@ def projection_section(result, cfg, data, labels, names, frame) -> None:
         title=f"US imports of {groups[group].lower()} from {who}",
         subtitle=(
             f"{SCENARIOS[cfg['level']]} scenario from base year {cfg['base_year']}; "
-            f"counterfactual: {view.COUNTERFACTUALS[cfg['counterfactual']].lower()}"
+            "counterfactual: "
+            + view.counterfactual_words(result, cfg["counterfactual"], chosen, group, names)
         ),
         y_title=f"USD, {view.BASIS_WORDS}",
         source=view.chart_source(source_line(in_group["datasets"])),

@@ -242,6 +242,21 @@ def test_a_year_without_a_comtrade_row_is_drawn_as_zero_and_said_so(app_env, mod
     assert f"no Comtrade row for this group and partner ({', '.join(map(str, zeros))})" in summary
 
 
+def test_a_trend_that_cannot_be_fitted_is_named_in_the_subtitle(app_env, model):
+    at = open_page(
+        {
+            "impact_counterfactual": "2015-2019 trend",
+            "impact_group": "Tomato paste and preserved tomatoes",
+            "impact_partner": "Vietnam",
+        }
+    )
+    title = figure(at, "US imports of tomato paste")["layout"]["title"]["text"]
+    # Vietnam has tomato-paste rows only from 2018 in the shipped data: two years, no fit
+    assert "2015-2019 trend (held constant for Vietnam: too few years of trade to fit)" in title
+    at = open_page({"impact_counterfactual": "2015-2019 trend"})
+    assert "held constant" not in figure(at, "from China")["layout"]["title"]["text"]
+
+
 def test_a_bad_link_falls_back_with_a_visible_note(app_env):
     at = open_page({"impact_enforcement": "800", "impact_scenario": "Extreme"})
     assert any("could not be used" in w.value for w in at.warning)
