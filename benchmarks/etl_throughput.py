@@ -179,13 +179,12 @@ def _requests_frame(later_codes: list[str]):
     """raw_census_api_requests for the synthetic fetch (one request covering the whole
     file) and, if `later_codes`, a later fetch with one answered request per code for
     every partner and 2019-2024: what `python -m etl fetch census --hs ...` would list."""
-    columns = list(census.read_requests(Path("/nonexistent")).columns)
     rows = [["census_api/SYNTHETIC", "2026-01-01T00:00:00Z", "1", "200",
              "SYNTHETIC.csv", None, None, "from 2019-01 to 2024-12"]]  # fmt: skip
     for n, code in enumerate(later_codes, start=1):
         rows.append(["census_api/SYNTHETIC_LATER", "2026-02-01T00:00:00Z", str(n), "200",
                      f"response_{n:03d}.json", code, None, "from 2019-01 to 2024-12"])  # fmt: skip
-    return pd.DataFrame(rows, columns=columns, dtype="str")
+    return pd.DataFrame(rows, columns=list(census.REQUEST_COLUMNS), dtype="str")
 
 
 def time_ours(csv_path: Path, db_path: Path, later_codes=()) -> tuple[float, int, str]:

@@ -27,12 +27,9 @@ def _title_text(title: str, subtitle: str) -> str:
 
 def source_text(fig: go.Figure) -> str:
     """A chart's source line as its exports give it: not wrapped for the screen (" | "
-    still separates sources)."""
+    still separates sources). Every chart here gets it from _layout."""
     meta = fig.layout.meta if isinstance(fig.layout.meta, dict) else {}
-    if "source" in meta:
-        return meta["source"]
-    shown = next((a.text for a in fig.layout.annotations if a.name == SOURCE_ANNOTATION), "")
-    return (shown or "").replace("<br>", " | ")
+    return meta.get("source", "")
 
 
 def _source_annotation(source: str) -> dict:

@@ -227,22 +227,15 @@ def table_downloads(
 def table_block(
     df: pd.DataFrame,
     *,
-    key: str,
-    title: str,
-    source: str = "",
-    units: str = "",
     shown: pd.DataFrame | None = None,
-    vintage: str | None = None,
-    subtitle: str = "",
-    **dataframe_options,
+    column_config: dict | None = None,
+    **about,
 ) -> None:
     """A table on the page (`shown`, e.g. with formatted values, defaults to `df`) and its
-    CSV and XLSX downloads of `df`."""
-    options = {"hide_index": True, **dataframe_options}
-    st.dataframe(df if shown is None else shown, **options)
-    table_downloads(
-        df, key=key, title=title, source=source, units=units, vintage=vintage, subtitle=subtitle
-    )
+    CSV and XLSX downloads of `df`; `about` is what table_downloads says of it (key,
+    title, source, units, ...)."""
+    st.dataframe(df if shown is None else shown, hide_index=True, column_config=column_config)
+    table_downloads(df, **about)
 
 
 def chart_block(fig, df: pd.DataFrame, *, chart_id: str, summary: str, table: pd.DataFrame = None):

@@ -6,6 +6,8 @@ pages on purpose: the key is the URL parameter name. Streamlit writes an option'
 displayed label into the URL (`?partners=China`), so links are validated by label.
 """
 
+from dataclasses import dataclass
+
 import streamlit as st
 
 from dashboard.embed import is_embedded
@@ -20,37 +22,45 @@ MEASURES = {
 PASS_THROUGH_PARAMS = {"embed", "embed_options", "chart"}
 
 BOUND = {"bind": "query-params", "persist_state": "session"}
-LINK_STATE = "_link_params"
-LINK_SHOWN = "_link_shown"  # the same filters as exports list them: label, value shown
+LINK_STATE = "_link_params"  # key -> Remembered
 CHOICES_SEEN = "_choices_seen"  # select boxes this session has drawn (see choose)
 # The sidebar filters the Cotton and Tomatoes pages share (widget keys = URL keys).
 SHARED_KEYS = ("partners", "years", "measure")
 
 
+@dataclass(frozen=True)
+class Remembered:
+    """A filter in effect: its URL values (as Streamlit writes them), and its widget's
+    label and value as shown on screen, for exported files."""
+
+    values: list[str]
+    title: str
+    shown: str
+
+
 def start_page() -> None:
     """Forget the previous page's link parameters (called once at the top of each page)."""
     st.session_state[LINK_STATE] = {}
-    st.session_state[LINK_SHOWN] = {}
 
 
 def remember(key: str, labels: list, *, title: str | None = None, shown: str | None = None):
-    """Record a filter as it appears in the URL, for the 'link to this view' box, and as
-    exported files list it: the widget's `title` and the value as `shown` on screen."""
-    st.session_state.setdefault(LINK_STATE, {})[key] = [str(v) for v in labels]
-    text = shown if shown is not None else ", ".join(str(v) for v in labels)
-    st.session_state.setdefault(LINK_SHOWN, {})[key] = (title or key, text)
+    """Record a filter for the 'link to this view' box (`labels` as they appear in the
+    URL) and for exported files (the widget's `title`, the value as `shown` on screen)."""
+    values = [str(v) for v in labels]
+    st.session_state.setdefault(LINK_STATE, {})[key] = Remembered(
+        values, title or key, shown if shown is not None else ", ".join(values)
+    )
 
 
 def filters_shown() -> dict[str, str]:
     """The view's filters as an exported file lists them: widget label -> value shown."""
-    shown = st.session_state.get(LINK_SHOWN, {})
-    return dict(shown[k] for k in st.session_state.get(LINK_STATE, {}) if k in shown)
+    return {r.title: r.shown for r in st.session_state.get(LINK_STATE, {}).values()}
 
 
 def link_params() -> list[tuple[str, str]]:
     """The current view's URL parameters, as Streamlit would write them."""
     state = st.session_state.get(LINK_STATE, {})
-    return [(k, v) for k, values in state.items() for v in values]
+    return [(k, v) for k, r in state.items() for v in r.values]
 
 
 def check_link_params(valid: dict) -> None:

@@ -295,7 +295,7 @@ def counterfactual_words(
         for a in result.assumptions
         if a.name == "trend_growth"
         and a.scope in {f"{p}:{group}" for p in partners}
-        and "no trend" in a.note
+        and exposure.model.NO_TREND in a.note
     ]
     if not flat:
         return words

@@ -241,17 +241,15 @@ def totals(result: pd.DataFrame) -> dict[str, float]:
 def coverage_sentence(t: dict) -> str:
     """What the totals leave out or count as nothing, in words ('' when all is mapped)."""
     out = []
-    if t["unmapped"]:
-        n = t["unmapped"]
+    if n := t["unmapped"]:
         out.append(
-            f"{n} line{'s' * (n != 1)} ({text.usd(t['unmapped_value'])}) can't be mapped to a "
+            f"{text.plural(n, 'line')} ({text.usd(t['unmapped_value'])}) can't be mapped to a "
             f"product group and {'are' if n != 1 else 'is'} left out of the exposed and "
             "at-risk totals: see mapping_note."
         )
-    if t["not_covered"]:
-        n = t["not_covered"]
+    if n := t["not_covered"]:
         out.append(
-            f"{n} line{'s' * (n != 1)} ({text.usd(t['not_covered_value'])}) "
+            f"{text.plural(n, 'line')} ({text.usd(t['not_covered_value'])}) "
             f"{'are' if n != 1 else 'is'} outside the products the WRO covers ('not "
             "covered'): counted in the annual value with no exposure."
         )

@@ -11,6 +11,11 @@ import re
 import pandas as pd
 
 
+def plural(n: int, word: str) -> str:
+    """'1 line', '3 lines'."""
+    return f"{n} {word}{'s' * (n != 1)}"
+
+
 def usd(value: float | None) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "no data"

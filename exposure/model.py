@@ -27,6 +27,7 @@ CHINA = "CHN"
 COUNTERFACTUALS = ("constant", "trend")
 TREND_YEARS = (2015, 2019)  # pre-WRO window for the optional trend counterfactual
 MIN_TREND_POINTS = 3
+NO_TREND = "no trend, held constant"  # in the note of a trend that could not be fitted
 
 REQUIRED_COLUMNS = ("value_basis", "partner_iso3", "product_group", "year", "value_usd")
 
@@ -199,7 +200,7 @@ def trend_growth(
 def _growth(partner: str, group: str, s: pd.Series, lo: int, hi: int) -> Growth:
     if len(s) < MIN_TREND_POINTS:
         rate = 0.0
-        how = f"only {len(s)} years with trade in {lo}-{hi}: no trend, held constant"
+        how = f"only {len(s)} years with trade in {lo}-{hi}: {NO_TREND}"
     else:
         x = np.asarray(s.index, dtype=float)
         y = np.log(np.asarray(s.to_numpy(), dtype=float))

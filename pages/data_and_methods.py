@@ -76,6 +76,18 @@ def coverage_section() -> pd.DataFrame:
     return cov
 
 
+def trade_rows_block(df: pd.DataFrame, *, key: str, title: str, units: str) -> None:
+    """Warehouse trade rows as a table, values in words, with their own sources."""
+    table_block(
+        df,
+        shown=df.assign(value=df["value_usd"].map(text.usd)),
+        key=key,
+        title=title,
+        source=source_line(df["dataset"]),
+        units=units,
+    )
+
+
 def caveats_section(cov: pd.DataFrame) -> None:
     st.header("Caveats")
 
@@ -91,12 +103,10 @@ def caveats_section(cov: pd.DataFrame) -> None:
     if both.empty:
         st.info("No year has US imports of HS 61 from China in both sources.")
     else:
-        table_block(
+        trade_rows_block(
             both,
-            shown=both.assign(value=both["value_usd"].map(text.usd)),
             key="cif_vs_customs",
             title="US imports of HS 61 from China in both sources (CIF and customs value)",
-            source=source_line(both["dataset"]),
             units="USD; CIF value (Comtrade) and customs value (Census), never combined",
         )
         st.caption("HS 61 (knitted apparel), US imports from China: two measures, shown apart.")
@@ -160,12 +170,10 @@ def caveats_section(cov: pd.DataFrame) -> None:
     if seeds.empty:
         st.info("The warehouse has no Census rows for these lines.")
     else:
-        table_block(
+        trade_rows_block(
             seeds,
-            shown=seeds.assign(value=seeds["value_usd"].map(text.usd)),
             key="seed_lines",
             title="US imports of vegetable seeds and tomato seed (Census HTS lines)",
-            source=source_line(seeds["dataset"]),
             units="USD, customs value",
         )
 

@@ -179,32 +179,28 @@ def parsed_upload(upload, countries: pd.DataFrame) -> tuple[pd.DataFrame, pd.Dat
     return lines, messages
 
 
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}{'s' * (n != 1)}"
-
-
 def show_messages(messages: pd.DataFrame, lines: pd.DataFrame, where: str) -> None:
     """Every validation message, by row; whole-file problems also in words above."""
     if messages.empty:
         if not lines.empty:
             every = "All " if len(lines) > 1 else ""
-            st.success(f"{every}{plural(len(lines), 'line')} from {where} passed the checks.")
+            st.success(f"{every}{text.plural(len(lines), 'line')} from {where} passed the checks.")
         return
     errors = int((messages["severity"] == ERROR).sum())
     warnings = int((messages["severity"] == WARNING).sum())
     row_word = "line" if where == "the table above" else "row"
-    counts = f"{plural(errors, 'error')}, {plural(warnings, 'warning')}"
+    counts = f"{text.plural(errors, 'error')}, {text.plural(warnings, 'warning')}"
     whole = messages[messages["row"].isna()]
     said = "".join(f"\n- {m}" for m in whole["problem"])
     if lines.empty:
         st.error(f"No line from {where} can be used ({counts}).{said}")
     elif errors:
         st.warning(
-            f"{plural(len(lines), 'line')} from {where} used; {row_word}s with an error are "
+            f"{text.plural(len(lines), 'line')} from {where} used; {row_word}s with an error are "
             f"left out ({counts}).{said}"
         )
     else:
-        st.info(f"{plural(len(lines), 'line')} from {where} used ({counts}).{said}")
+        st.info(f"{text.plural(len(lines), 'line')} from {where} used ({counts}).{said}")
     shown = messages.rename(columns={"row": row_word})
     shown[row_word] = shown[row_word].map(lambda r: "whole file" if pd.isna(r) else str(int(r)))
     shown["column"] = shown["column"].fillna("")
@@ -220,7 +216,7 @@ def results(lines, scenario, level, groups, names, where, messages) -> None:
     t = totals(result)
     section("Exposure of your lines")
     cols = st.columns(4)
-    cols[0].metric(f"Annual value, {plural(t['lines'], 'line')}", text.usd(t["value"]))
+    cols[0].metric(f"Annual value, {text.plural(t['lines'], 'line')}", text.usd(t["value"]))
     cols[1].metric("Exposed to Xinjiang inputs", text.usd(t["exposed"]))
     cols[2].metric("At risk (x enforcement)", text.usd(t["at_risk"]))
     cols[3].metric("Lines that can't be mapped", f"{t['unmapped']}")
@@ -257,7 +253,6 @@ def results(lines, scenario, level, groups, names, where, messages) -> None:
         "units": "USD as given in your lines",
         "vintage": about.vintage,
         "subtitle": about.filters.get("rows left out", ""),
-        "width": "stretch",
         "column_config": money,
     }
     left, right = st.columns([1, 1])

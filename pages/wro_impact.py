@@ -190,7 +190,6 @@ def backtest_section(bt, cfg, data, labels) -> None:
         title=f"Backtest: MAPE by product group, {view.BT_SCOPES[scope]}",
         source=source,
         units="mean absolute percentage error, %",
-        width="stretch",
     )
     st.caption(
         "MAPE: the mean over the years of |projected - actual| / actual, on the same data "
@@ -208,7 +207,6 @@ def backtest_section(bt, cfg, data, labels) -> None:
             title=f"Backtest year by year, {view.BT_SCOPES[scope]}",
             source=source,
             units=f"USD, {view.BASIS_WORDS}; errors in USD and %",
-            width="stretch",
             column_config={
                 c: st.column_config.NumberColumn(format="%,.0f") for c in view.YEAR_BY_YEAR_USD
             },
@@ -237,7 +235,6 @@ def published_block(ref, published) -> None:
                 source="Reference figures PUB-* (ref_figures, transcribed, quoted on the page); "
                 "the model run; UN Comtrade, CIF value",
                 units="%",
-                width="stretch",
             )
 
 
@@ -249,7 +246,6 @@ def assumptions_section(result, labels) -> None:
         title="Every assumption in this run of the WRO exposure model",
         source="Exposure model (docs/methodology.md); cited figures from ref_figures by id",
         units="shares as fractions (0-1) unless the unit column says otherwise",
-        width="stretch",
         column_config={"label": st.column_config.TextColumn(help=view.BASIS_HELP)},
     )
     st.caption(

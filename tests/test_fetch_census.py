@@ -302,14 +302,7 @@ def _raw_frames(fetches: list[tuple[str, list[tuple], list[tuple]]]):
         "raw_census_api": pd.DataFrame(rows, columns=list(census.RAW_COLUMNS), dtype="str"),
         "raw_census_api_requests": pd.DataFrame(
             requests,
-            columns=[
-                "fetch_dir",
-                "fetched_at",
-                "request",
-                "status",
-                "file",
-                *census.REQUEST_PARAMS,
-            ],
+            columns=list(census.REQUEST_COLUMNS),
             dtype="str",
         ),  # fmt: skip
     }

@@ -174,7 +174,7 @@ def test_exports_list_the_filters_by_their_labels_not_their_url_keys(app_env):
     from dashboard import filters
 
     at = open_page("pages/cotton_and_textiles.py", params={"years": ["2016", "2024"]})
-    shown = dict(at.session_state[filters.LINK_SHOWN].values())
+    shown = {r.title: r.shown for r in at.session_state[filters.LINK_STATE].values()}
     assert shown["Years"] == "2016-2024"
     assert shown["Product group"] == "Cotton apparel"
     assert shown["Partners"].startswith("China, ")

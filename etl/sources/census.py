@@ -53,6 +53,7 @@ RAW_COLUMNS = GET_FIELDS + ("time", "COMM_LVL", "fetched_at", "fetch_dir")
 # What a request covers (read_requests): stg_census_api lets a later fetch replace
 # older rows within it.
 REQUEST_PARAMS = ("I_COMMODITY", "CTY_CODE", "time")
+REQUEST_COLUMNS = http.REQUEST_COLUMNS + REQUEST_PARAMS  # what read_requests returns
 
 HS_LEVELS = {2: "HS2", 4: "HS4", 6: "HS6", 10: "HS10"}
 ALL_PARTNERS = ("ALL", "*")

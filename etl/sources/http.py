@@ -424,6 +424,10 @@ def read_saved(
     return pd.DataFrame(records, columns=list(columns), dtype="str")
 
 
+# What saved_requests gives for every request, before the source's own parameters.
+REQUEST_COLUMNS = ("fetch_dir", "fetched_at", "request", "status", "file")
+
+
 def saved_requests(raw_root: Path, dataset: str, params: tuple[str, ...]) -> pd.DataFrame:
     """One row per request of every saved fetch of `dataset`, from its query.json:
     `fetch_dir`, `fetched_at`, `request`, `status`, `file` (the saved body, None when the
@@ -465,8 +469,7 @@ def saved_requests(raw_root: Path, dataset: str, params: tuple[str, ...]) -> pd.
                     **{name: as_text(entry["params"].get(name)) for name in params},
                 }
             )
-    columns = ["fetch_dir", "fetched_at", "request", "status", "file", *params]
-    return pd.DataFrame(records, columns=columns, dtype="str")
+    return pd.DataFrame(records, columns=[*REQUEST_COLUMNS, *params], dtype="str")
 
 
 def response_files(fetch_dir: Path) -> list[Path]:
