@@ -58,12 +58,8 @@ LATER_CODES = 100_000
 # (without its country lookups and without leaving out rows a later fetch replaced).
 STAGING_SELECT = """
 select
-    'census' as source,
-    'census_api' as dataset,
-    'USA' as reporter_iso3,
     "CTY_CODE" as cty_code,
     "CTY_NAME" as cty_name,
-    'M' as flow,
     case "I_COMMODITY" when '-' then 'TOTAL' else "I_COMMODITY" end as hs_code,
     case when regexp_full_match("I_COMMODITY", '[0-9]+') then length("I_COMMODITY") else 0 end
         as hs_level,
@@ -71,7 +67,6 @@ select
     cast(left("time", 4) as integer) as year,
     cast(right("time", 2) as integer) as month,
     cast("GEN_VAL_MO" as double) as value_usd,
-    'customs' as value_basis,
     case when coalesce("UNIT_QY1", '-') not in ('-', '')
         then cast("GEN_QY1_MO" as double) end as quantity,
     nullif(nullif("UNIT_QY1", '-'), '') as quantity_unit

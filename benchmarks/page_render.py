@@ -23,7 +23,8 @@ import duckdb  # noqa: E402
 
 from etl.build import build, model_sql  # noqa: E402
 
-# Marts that read stg_trade_flows; rebuilt after the synthetic rows go in.
+# Marts that read stg_trade_flows; rebuilt after the synthetic rows go in. The rows go
+# into a per-source staging table (stg_trade_flows is a view over those).
 TRADE_MARTS = (
     "mart_us_imports_by_year_partner_hs",
     "mart_us_imports_by_year_partner_group",
@@ -49,7 +50,7 @@ def synthetic_warehouse(path: Path, rows: int) -> int:
     partners = max(1, rows // per_partner)
     con.execute(
         """
-        insert into stg_trade_flows by name
+        insert into stg_comtrade_snapshot by name
         select 'comtrade' as source, 'synthetic_benchmark' as dataset,
                'USA' as reporter_iso3, 'S' || lpad(p::varchar, 4, '0') as partner_iso3,
                'M' as flow, h.code as hs_code, 6 as hs_level, 'H5' as hs_revision,

@@ -23,25 +23,22 @@ CSV_SKIP_ROWS = {"census_monthly_china_hs2": 2}  # two report-title lines before
 SEEDS = ("countries", "events", "product_groups", "product_group_rules")
 
 # Build order: each model may read only the ones above it.
-# Staging models read by one model only are views: each source's rows are then written
-# once, into stg_trade_flows (or their mart), in the same pass as their casts.
-STAGING_VIEWS = (
+# Each trade-flow source is staged into its own table, its rows written once, in the same
+# pass as their casts. stg_trade_flows is a view over those tables: it adds the columns a
+# source has on every row, so they are not written row by row (see stg_census_api.sql).
+# The other staging models are read by one mart each: views, cast as that mart is built.
+TRADE_FLOW_STAGING = (
     "stg_comtrade_snapshot",
     "stg_census_snapshot",
     "stg_census_api",
     "stg_comtrade_api",
-    "stg_crop_production",
-    "stg_ref_figures",
 )
-STAGING_MODELS = (
-    "stg_comtrade_snapshot",
-    "stg_census_snapshot",
-    "stg_census_api",
-    "stg_comtrade_api",
+STAGING_VIEWS = (
     "stg_trade_flows",
     "stg_crop_production",
     "stg_ref_figures",
 )
+STAGING_MODELS = (*TRADE_FLOW_STAGING, *STAGING_VIEWS)
 MART_MODELS = (
     "dim_country",
     "dim_source",
@@ -59,7 +56,8 @@ MART_MODELS = (
 # No table's meaning depends on its physical row order (every query and download orders
 # explicitly), so inserts need not keep it: about 20 % faster on large CSVs.
 DUCKDB_CONFIG = {"preserve_insertion_order": False}
-KEEP_PREFIXES = ("stg_trade_flows", "dim_", "mart_", "events", "ref_figures", "raw_manifest")
+PUBLISHED_VIEWS = ("stg_trade_flows",)
+KEEP_PREFIXES = (*TRADE_FLOW_STAGING, "dim_", "mart_", "events", "ref_figures", "raw_manifest")
 
 
 class BuildError(Exception):
@@ -124,8 +122,13 @@ def run_models(con, log, names=STAGING_MODELS + MART_MODELS) -> None:
 
 
 def table_row_counts(con) -> dict[str, int]:
+    """Rows per table and view in the file."""
     names = [
-        r[0] for r in con.execute("select table_name from duckdb_tables() order by 1").fetchall()
+        r[0]
+        for r in con.execute(
+            "select table_name from duckdb_tables() union all "
+            "select view_name from duckdb_views() where not internal order by 1"
+        ).fetchall()
     ]
     return {n: con.execute(f'select count(*) from "{n}"').fetchone()[0] for n in names}
 
@@ -195,7 +198,8 @@ def build(
 def _drop_intermediate(con) -> None:
     views = con.execute("select view_name from duckdb_views() where not internal").fetchall()
     for (name,) in views:
-        con.execute(f'drop view "{name}"')
+        if name not in PUBLISHED_VIEWS:
+            con.execute(f'drop view "{name}"')
     names = [r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()]
     for name in names:
         if not name.startswith(KEEP_PREFIXES):

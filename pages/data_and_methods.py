@@ -61,7 +61,7 @@ def coverage_section() -> pd.DataFrame:
     cov = queries.trade_coverage()
     shown = cov.assign(hs_chapters=cov["hs_chapters"].map(view.chapters_label))
     st.caption(
-        "Computed from the warehouse (every trade row, table `stg_trade_flows`): one row per "
+        "Computed from the warehouse (every trade row, view `stg_trade_flows`): one row per "
         "dataset, flow, reporter, partner and frequency. 'WLD' is the all-partners (World) "
         "total."
     )

@@ -30,15 +30,30 @@ STAGING_COLUMNS = [
 ]
 
 
+# stg_census_api stores only what varies between its rows; stg_trade_flows adds the rest.
+CENSUS_API_COLUMNS = [
+    c
+    for c in STAGING_COLUMNS
+    if c[0]
+    not in ("source", "dataset", "reporter_iso3", "flow", "hs_revision", "value_basis", "net_weight_kg")
+]
+
+
 def staged(model: str, **raw_tables: pd.DataFrame) -> duckdb.DuckDBPyConnection:
     """One staging model over a fetcher's read_raw() (and read_requests()) frames in an
-    in-memory DuckDB, with the country seed the build gives it."""
+    in-memory DuckDB, with the country seed the build gives it, and the build's
+    stg_trade_flows view over it (the other sources' staging tables empty)."""
     con = duckdb.connect()
     seeds = paths.SEEDS_DIR / "countries.csv"
     con.execute(f"create table seed_countries as {build.raw_csv_sql(seeds)}")
     for name, frame in raw_tables.items():
         con.register(name, frame)
     con.execute(f"create table {model} as {build.model_sql(model)}")
+    for other in build.TRADE_FLOW_STAGING:
+        if other != model:
+            columns = CENSUS_API_COLUMNS if other == "stg_census_api" else STAGING_COLUMNS
+            con.execute(f"create table {other} ({', '.join(f'{n} {t}' for n, t in columns)})")
+    con.execute(f"create view stg_trade_flows as {build.model_sql('stg_trade_flows')}")
     return con
 
 

@@ -24,7 +24,7 @@ from werkzeug import Response
 from etl.fetch_cli import add_fetch_parser
 from etl.sources import census, http
 from tests import fetch_helpers
-from tests.fetch_helpers import STAGING_COLUMNS, assert_no_secret
+from tests.fetch_helpers import CENSUS_API_COLUMNS, STAGING_COLUMNS, assert_no_secret
 
 ROOT = Path(__file__).resolve().parent.parent
 RECORDED = Path(__file__).resolve().parent / "fixtures" / "recorded" / "census"
@@ -157,6 +157,8 @@ def test_staging_types_groupings_total_and_leading_zeros(env, httpserver):
 
     con = staged(env)
     described = con.execute("describe stg_census_api").fetchall()
+    assert [(c[0], c[1]) for c in described] == CENSUS_API_COLUMNS
+    described = con.execute("describe stg_trade_flows").fetchall()
     assert [(c[0], c[1]) for c in described] == STAGING_COLUMNS
     # 0001 OPEC and 1XXX NORTH AMERICA are groupings: dropped; '-' is the total
     assert rows(con, "month = 1") == [
@@ -168,7 +170,7 @@ def test_staging_types_groupings_total_and_leading_zeros(env, httpserver):
     assert con.execute("select count(*) from stg_census_api").fetchone()[0] == 8
     one = con.execute(
         "select source, dataset, reporter_iso3, flow, hs_revision, description, value_basis, "
-        "net_weight_kg, vintage, fetched_at from stg_census_api limit 1"
+        "net_weight_kg, vintage, fetched_at from stg_trade_flows limit 1"
     ).fetchone()
     stamp = raw["fetched_at"].iloc[0]
     assert one[:8] == (
@@ -724,6 +726,9 @@ def test_read_raw_without_fetches_is_empty_with_columns_and_stages(tmp_path):
     assert all(pd.api.types.is_string_dtype(t) for t in frame.dtypes)
     con = staged(tmp_path)
     assert [(c[0], c[1]) for c in con.execute("describe stg_census_api").fetchall()] == (
+        CENSUS_API_COLUMNS
+    )
+    assert [(c[0], c[1]) for c in con.execute("describe stg_trade_flows").fetchall()] == (
         STAGING_COLUMNS
     )
     assert con.execute("select count(*) from stg_census_api").fetchone()[0] == 0

@@ -9,6 +9,11 @@
 -- rows it no longer returns: Census leaves out flows that were revised to nothing.
 -- Rows that no later request covers are kept without comparing them to anything, so a
 -- fetch that nothing overlaps costs one probe of an empty table per row.
+--
+-- This table holds only what varies from row to row. What every Census API row shares
+-- (source, dataset, reporter USA, flow M, HTS, customs value, no net weight) is added by
+-- stg_trade_flows: a fetch can be millions of rows, and writing those six constants on
+-- each of them was the largest part of the ingest's cost (docs/benchmarks.md).
 with
 
 responses as (select * from raw_census_api),
@@ -85,23 +90,16 @@ renamed as (
 
 final as (
     select
-        'census' as source,
-        'census_api' as dataset,
-        'USA' as reporter_iso3,
         coalesce(by_code.iso3, by_name.iso3) as partner_iso3,
-        'M' as flow,
         r.hs_code,
         cast(case when regexp_full_match(r.hs_code, '[0-9]+') then length(r.hs_code) else 0 end
             as integer) as hs_level,
-        'HTS' as hs_revision,
         r.description,
         r.year,
         r.month,
         r.value_usd,
-        'customs' as value_basis,
         r.quantity,
         r.quantity_unit,
-        cast(null as double) as net_weight_kg,
         f.vintage,
         f.fetched_at
     from renamed as r
