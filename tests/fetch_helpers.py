@@ -35,7 +35,15 @@ CENSUS_API_COLUMNS = [
     c
     for c in STAGING_COLUMNS
     if c[0]
-    not in ("source", "dataset", "reporter_iso3", "flow", "hs_revision", "value_basis", "net_weight_kg")
+    not in (
+        "source",
+        "dataset",
+        "reporter_iso3",
+        "flow",
+        "hs_revision",
+        "value_basis",
+        "net_weight_kg",
+    )
 ]
 
 

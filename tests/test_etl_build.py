@@ -430,7 +430,10 @@ def test_returned_counts_match_the_database(second_build):
     db, counts, _steps = second_build
     assert table_counts(db) == counts
     # The API sources' staging tables are empty until something is fetched.
-    assert {t: n for t, n in counts.items() if n == 0} == {"stg_census_api": 0, "stg_comtrade_api": 0}
+    assert {t: n for t, n in counts.items() if n == 0} == {
+        "stg_census_api": 0,
+        "stg_comtrade_api": 0,
+    }
 
 
 # --- 8. command line ------------------------------------------------------------------------

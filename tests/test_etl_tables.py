@@ -79,12 +79,19 @@ def scalar(con, sql, params=None):
 
 # stg_trade_flows is a view over one staging table per source (it adds the columns that
 # are the same on all of a source's rows); their rows are checked through it.
-SOURCE_STAGING = {"stg_comtrade_snapshot", "stg_census_snapshot", "stg_census_api", "stg_comtrade_api"}
+SOURCE_STAGING = {
+    "stg_comtrade_snapshot",
+    "stg_census_snapshot",
+    "stg_census_api",
+    "stg_comtrade_api",
+}
 
 
 def test_published_tables_are_exactly_the_expected_ones(warehouse):
     tables = {r[0] for r in rows(warehouse, "select table_name from duckdb_tables()")}
-    views = {r[0] for r in rows(warehouse, "select view_name from duckdb_views() where not internal")}
+    views = {
+        r[0] for r in rows(warehouse, "select view_name from duckdb_views() where not internal")
+    }
     assert views == {"stg_trade_flows"}
     assert tables == set(GRAINS) - views | SOURCE_STAGING | {"raw_manifest"}
 
