@@ -224,6 +224,16 @@ def table_downloads(
         )
 
 
+# Shown in a table cell that has no value. Streamlit's default, "None", reads like a word
+# in the data; a dash is the usual sign for "nothing reported" in statistical tables.
+MISSING_CELL = "–"
+
+
+def data_table(df: pd.DataFrame, **options):
+    """A table on the page: st.dataframe without the index, missing cells as MISSING_CELL."""
+    return st.dataframe(df, hide_index=True, placeholder=MISSING_CELL, **options)
+
+
 def table_block(
     df: pd.DataFrame,
     *,
@@ -234,7 +244,7 @@ def table_block(
     """A table on the page (`shown`, e.g. with formatted values, defaults to `df`) and its
     CSV and XLSX downloads of `df`; `about` is what table_downloads says of it (key,
     title, source, units, ...)."""
-    st.dataframe(df if shown is None else shown, hide_index=True, column_config=column_config)
+    data_table(df if shown is None else shown, column_config=column_config)
     table_downloads(df, **about)
 
 
@@ -250,7 +260,7 @@ def chart_block(fig, df: pd.DataFrame, *, chart_id: str, summary: str, table: pd
         return
     table = table if table is not None else df
     with st.expander("Table behind this chart"):
-        st.dataframe(table, hide_index=True)
+        data_table(table)
     downloads(fig, table, chart_id=chart_id)
 
 

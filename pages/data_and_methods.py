@@ -13,6 +13,7 @@ import streamlit as st
 from dashboard import export, filters, queries, text
 from dashboard import methods_view as view
 from dashboard.components import (
+    data_table,
     page_header,
     page_nav,
     require_warehouse,
@@ -213,7 +214,7 @@ def mapping_section() -> None:
     shown_table = shown[["hs_code", "description", "product_group", "family", "rule"]].rename(
         columns={"hs_code": "HS6 code", "product_group": "group"}
     )
-    st.dataframe(shown_table, hide_index=True)
+    data_table(shown_table)
     table_downloads(
         shown_table,
         key="mapping",

@@ -18,6 +18,7 @@ import streamlit as st
 import exposure
 from dashboard import export, filters, queries, text
 from dashboard.components import (
+    data_table,
     page_header,
     page_nav,
     require_warehouse,
@@ -208,7 +209,7 @@ def show_messages(messages: pd.DataFrame, lines: pd.DataFrame, where: str) -> No
     if len(shown) <= 100:
         st.table(shown, hide_index=True, border="horizontal")
     else:
-        st.dataframe(shown, hide_index=True, width="stretch", key="modeller_messages")
+        data_table(shown, width="stretch", key="modeller_messages")
 
 
 def results(lines, scenario, level, groups, names, where, messages) -> None:
@@ -229,9 +230,8 @@ def results(lines, scenario, level, groups, names, where, messages) -> None:
         "number in the table. " + coverage_sentence(t)
     )
     shown = report_table(result)
-    st.dataframe(
+    data_table(
         shown,
-        hide_index=True,
         width="stretch",
         key="modeller_lines",
         column_config={
@@ -285,9 +285,8 @@ def results(lines, scenario, level, groups, names, where, messages) -> None:
     frame = scenario.frame()
     used = frame[frame["name"].isin(USED)]
     st.markdown("**Assumptions behind these numbers**")
-    st.dataframe(
+    data_table(
         used[["name", "scope", "value", "label", "source_ids", "quote", "note"]],
-        hide_index=True,
         width="stretch",
         key="modeller_assumptions",
     )

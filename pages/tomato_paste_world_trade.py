@@ -15,6 +15,7 @@ from dashboard import charts, filters, queries, text
 from dashboard import paste_view as view
 from dashboard.components import (
     chart_block,
+    data_table,
     page_header,
     page_nav,
     require_warehouse,
@@ -339,9 +340,8 @@ def all_references_section() -> None:
         "notes are the transcriber's."
     )
     table = view.reference_table(refs)
-    st.dataframe(
+    data_table(
         table,
-        hide_index=True,
         column_config={"url": st.column_config.LinkColumn("link", display_text="source page")},
     )
     table_downloads(
