@@ -758,6 +758,42 @@ def test_read_raw_names_a_corrupt_saved_file(tmp_path):
         census.read_raw(tmp_path)
 
 
+def _saved_body(tmp_path, rows) -> Path:
+    done = tmp_path / "census_api" / "2026-01-01T000000Z"
+    done.mkdir(parents=True)
+    header = [*census.GET_FIELDS, "time"]
+    (done / "response_001.json").write_text(json.dumps([header, *rows]))
+    return done
+
+
+def test_read_raw_keeps_nulls_missing_and_other_values_as_their_json_text(tmp_path):
+    """The API sends every value as a string; anything else is kept, as text, not lost."""
+    row = ["5700", "CHINA", "52", "COTTON", 1234, None, "KG", "2024-01"]
+    _saved_body(tmp_path, [row, ["5700", "CHINA", "52", "COTTON", "9", "1", True, "2024-02"]])
+    frame = census.read_raw(tmp_path)
+    assert frame["GEN_VAL_MO"].tolist() == ["1234", "9"]
+    assert frame["GEN_QY1_MO"].isna().tolist() == [True, False]
+    assert frame["UNIT_QY1"].tolist() == ["KG", "true"]
+    assert frame["COMM_LVL"].isna().all()  # not in this header: missing, not invented
+    assert all(pd.api.types.is_string_dtype(t) for t in frame.dtypes)
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        (["5700", "CHINA", "52"], "row 3 does not have the header's 8 fields"),
+        ("5700,CHINA", "row 3 does not have the header's 8 fields"),
+    ],
+    ids=["short", "not-a-list"],
+)
+def test_read_raw_names_the_file_and_row_of_a_bad_row(tmp_path, bad, message):
+    good = ["5700", "CHINA", "52", "COTTON", "1", "1", "KG", "2024-01"]
+    _saved_body(tmp_path, [good, bad, good])
+    with pytest.raises(http.RawDataError, match=r"response_001\.json: changed schema: ") as e:
+        census.read_raw(tmp_path)
+    assert message in str(e.value)
+
+
 # --- through `python -m etl` ----------------------------------------------------------
 
 

@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from operator import itemgetter
 from pathlib import Path
 
 import pandas as pd
@@ -143,6 +144,15 @@ def parse_rows(body: bytes, what: str, status: int = 200) -> list[dict[str, str 
 
 
 def _rows_from_json(data, error: Callable[[str], Exception]) -> list[dict[str, str | None]]:
+    columns = _columns_from_json(data, error)
+    rows = zip(*columns.values(), strict=True)
+    return [dict(zip(columns, values, strict=True)) for values in rows]
+
+
+def _columns_from_json(data, error: Callable[[str], Exception]) -> dict[str, list[str | None]]:
+    """The data rows of one answer as columns (read_raw reads millions of rows: a dict per
+    row was most of its time and memory), keyed by the first occurrence of each header
+    name, every value as text."""
     if not isinstance(data, list) or not data or not isinstance(data[0], list):
         raise error("returned JSON that is not an array of rows with a header row")
     header = [str(h) for h in data[0]]
@@ -152,13 +162,23 @@ def _rows_from_json(data, error: Callable[[str], Exception]) -> list[dict[str, s
     index: dict[str, int] = {}
     for i, name in enumerate(header):
         index.setdefault(name, i)  # predicate columns come again at the end
-    wanted = [(c, index.get(c)) for c in RAW_COLUMNS if c not in ("fetched_at", "fetch_dir")]
-    rows = []
-    for n, row in enumerate(data[1:], start=2):
-        if not isinstance(row, list) or len(row) != len(header):
-            raise error(f"changed schema: row {n} does not have the header's {len(header)} fields")
-        rows.append({c: (http.as_text(row[i]) if i is not None else None) for c, i in wanted})
-    return rows
+    width, body = len(header), data[1:]
+    # map and set run in C: the per-row Python loop only looks for the row to name.
+    if set(map(type, body)) - {list} or set(map(len, body)) - {width}:
+        for n, row in enumerate(body, start=2):
+            if type(row) is not list or len(row) != width:
+                raise error(f"changed schema: row {n} does not have the header's {width} fields")
+    columns: dict[str, list[str | None]] = {}
+    for c in RAW_COLUMNS[: -len(http.SAVED_COLUMNS)]:
+        if c not in index:
+            columns[c] = [None] * len(body)
+            continue
+        values = list(map(itemgetter(index[c]), body))
+        if set(map(type, values)) - {str}:
+            # The API sends strings; anything else is stored as its JSON text.
+            values = [http.as_text(v) for v in values]
+        columns[c] = values
+    return columns
 
 
 def _words(name: str) -> set[str]:
@@ -282,7 +302,7 @@ def fetch(
 def read_raw(raw_root: Path) -> pd.DataFrame:
     """Every row of every saved Census fetch, all values as text, with
     `fetched_at` and `fetch_dir` (see http.read_saved)."""
-    return http.read_saved(raw_root, DATASET, _rows_from_json, RAW_COLUMNS)
+    return http.read_saved(raw_root, DATASET, _columns_from_json, RAW_COLUMNS)
 
 
 def read_requests(raw_root: Path) -> pd.DataFrame:

@@ -202,6 +202,13 @@ def _records_from_json(data, error: Callable[[str], Exception]) -> list[dict[str
     return records
 
 
+def _columns_from_json(data, error: Callable[[str], Exception]) -> dict[str, list[str | None]]:
+    """read_saved's shape: the records as columns (answers are capped at a few thousand
+    records, so going through the row dicts costs little)."""
+    records = _records_from_json(data, error)
+    return {f: [r[f] for r in records] for f in FIELDS}
+
+
 def parse_records(body: bytes, what: str, status: int = 200) -> list[dict[str, str | None]]:
     """The records of one 200 response, every value as text. FetchError if the body is
     empty, malformed, reports an error, or lacks `data` or a required field."""
@@ -317,4 +324,4 @@ def fetch(
 def read_raw(raw_root: Path) -> pd.DataFrame:
     """Every record of every saved Comtrade fetch, all values as text, with
     `fetched_at` and `fetch_dir` (see http.read_saved)."""
-    return http.read_saved(raw_root, DATASET, _records_from_json, RAW_COLUMNS)
+    return http.read_saved(raw_root, DATASET, _columns_from_json, RAW_COLUMNS)

@@ -402,14 +402,19 @@ def fetch_dirs(raw_root: Path, dataset: str) -> list[tuple[Path, str]]:
     return out
 
 
+# What read_saved adds to every row, after the source's own columns.
+SAVED_COLUMNS = ("fetched_at", "fetch_dir")
+
+
 def read_saved(
-    raw_root: Path, dataset: str, rows_of: Callable, columns: tuple[str, ...]
+    raw_root: Path, dataset: str, columns_of: Callable, columns: tuple[str, ...]
 ) -> pd.DataFrame:
     """Every row of every saved fetch of `dataset`, all values as text, plus `fetched_at`
-    (ISO UTC) and `fetch_dir` (relative to raw_root). `rows_of(body, error)` turns one
-    saved JSON body into row dicts; `error(msg)` makes a RawDataError naming the file.
-    An empty frame with the same columns when nothing was fetched."""
-    records: list[dict[str, str | None]] = []
+    (ISO UTC) and `fetch_dir` (relative to raw_root). `columns_of(body, error)` turns one
+    saved JSON body into its rows as columns (name -> list of text); `error(msg)` makes a
+    RawDataError naming the file. An empty frame with the same columns when nothing was
+    fetched."""
+    parts = []
     for fetch_dir, fetched_at in fetch_dirs(raw_root, dataset):
         rel = f"{dataset}/{fetch_dir.name}"
         for path in response_files(fetch_dir):
@@ -417,11 +422,12 @@ def read_saved(
             def error(msg: str, path: Path = path) -> Exception:
                 return RawDataError(f"{path}: {msg}")
 
-            for row in rows_of(load_json(path), error):
-                row["fetched_at"] = fetched_at
-                row["fetch_dir"] = rel
-                records.append(row)
-    return pd.DataFrame(records, columns=list(columns), dtype="str")
+            part = pd.DataFrame(columns_of(load_json(path), error), dtype="str")
+            parts.append(part.assign(fetched_at=fetched_at, fetch_dir=rel))
+    if not parts:
+        return pd.DataFrame(columns=list(columns), dtype="str")
+    frame = pd.concat(parts, ignore_index=True).reindex(columns=list(columns))
+    return frame.astype("str")
 
 
 # What saved_requests gives for every request, before the source's own parameters.
