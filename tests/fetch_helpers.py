@@ -30,19 +30,20 @@ STAGING_COLUMNS = [
 ]
 
 
-# stg_census_api stores only what varies between its rows; stg_trade_flows adds the rest
-# (the constants and the vintage label, from fetched_at).
+# stg_census_api stores only what varies between its rows; stg_trade_flows adds the rest.
 CENSUS_API_COLUMNS = [
-    ("partner_iso3", "VARCHAR"),
-    ("hs_code", "VARCHAR"),
-    ("hs_level", "INTEGER"),
-    ("description", "VARCHAR"),
-    ("year", "INTEGER"),
-    ("month", "INTEGER"),
-    ("value_usd", "DOUBLE"),
-    ("quantity", "DOUBLE"),
-    ("quantity_unit", "VARCHAR"),
-    ("fetched_at", "TIMESTAMP"),
+    c
+    for c in STAGING_COLUMNS
+    if c[0]
+    not in (
+        "source",
+        "dataset",
+        "reporter_iso3",
+        "flow",
+        "hs_revision",
+        "value_basis",
+        "net_weight_kg",
+    )
 ]
 
 

@@ -11,10 +11,9 @@
 -- fetch that nothing overlaps costs one probe of an empty table per row.
 --
 -- This table holds only what varies from row to row. What every Census API row shares
--- (source, dataset, reporter USA, flow M, HTS, customs value, no net weight), and the
--- vintage label, which is the fetch time as text, are added by stg_trade_flows: a fetch
--- can be millions of rows, and writing those columns on each of them was the largest
--- part of the ingest's cost (docs/benchmarks.md).
+-- (source, dataset, reporter USA, flow M, HTS, customs value, no net weight) is added by
+-- stg_trade_flows: a fetch can be millions of rows, and writing those six constants on
+-- each of them was the largest part of the ingest's cost (docs/benchmarks.md).
 with
 
 responses as (select * from raw_census_api),
@@ -40,7 +39,8 @@ answered as (
 fetches as (
     select
         fetch_dir,
-        strptime(any_value(fetched_at), '%Y-%m-%dT%H:%M:%SZ') as fetched_at
+        strptime(any_value(fetched_at), '%Y-%m-%dT%H:%M:%SZ') as fetched_at,
+        'Census API, fetched ' || any_value(fetched_at) as vintage
     from requests
     group by fetch_dir
 ),
@@ -100,6 +100,7 @@ final as (
         r.value_usd,
         r.quantity,
         r.quantity_unit,
+        f.vintage,
         f.fetched_at
     from renamed as r
     left join fetches as f on f.fetch_dir = r.fetch_dir

@@ -18,7 +18,6 @@ census_api as (
         'HTS' as hs_revision,
         'customs' as value_basis,
         cast(null as double) as net_weight_kg,
-        'Census API, fetched ' || strftime(fetched_at, '%Y-%m-%dT%H:%M:%SZ') as vintage,
         *
     from stg_census_api
 ),
