@@ -52,10 +52,12 @@ MART_MODELS = (
     "mart_exports_by_year_reporter_partner_hs",
     "mart_tomato_production_by_year_country",
 )
-# Intermediate tables dropped from the published file: the app reads marts and dims.
 # No table's meaning depends on its physical row order (every query and download orders
 # explicitly), so inserts need not keep it: about 20 % faster on large CSVs.
 DUCKDB_CONFIG = {"preserve_insertion_order": False}
+# What the published file keeps: the trade rows (the per-source staging tables and the
+# stg_trade_flows view over them), dims, marts and reference tables. Raw relations and
+# other intermediate tables and views are dropped.
 PUBLISHED_VIEWS = ("stg_trade_flows",)
 KEEP_PREFIXES = (*TRADE_FLOW_STAGING, "dim_", "mart_", "events", "ref_figures", "raw_manifest")
 
@@ -139,7 +141,7 @@ def build(
     log: Callable[[str], None] = print,
     on_step: Callable[[str], None] | None = None,
 ) -> dict[str, int]:
-    """Build the warehouse and swap it into place. Returns rows per published table.
+    """Build the warehouse and swap it into place. Returns rows per published table and view.
 
     `on_step` is called with each step's name before it runs (tests use it to kill
     a build half way).

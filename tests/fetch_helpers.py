@@ -7,7 +7,8 @@ import pandas as pd
 
 from etl import build, paths
 
-# Every staging model feeds stg_trade_flows with these columns and types.
+# stg_trade_flows's columns and types: each source's staging table gives them (or, for
+# stg_census_api, the subset below) and the view adds the rest.
 STAGING_COLUMNS = [
     ("source", "VARCHAR"),
     ("dataset", "VARCHAR"),

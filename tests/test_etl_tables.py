@@ -1,6 +1,6 @@
-"""Invariants of the published warehouse tables, checked on the warehouse built from
-the shipped snapshot (session fixture `warehouse`): grains, key columns, HS codes as
-text, value bases and the HS6 -> product group mapping."""
+"""Invariants of the published warehouse tables and the stg_trade_flows view, checked on
+the warehouse built from the shipped snapshot (session fixture `warehouse`): grains, key
+columns, types, HS codes as text, value bases and the HS6 -> product group mapping."""
 
 import csv
 import re
@@ -8,10 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from tests.fetch_helpers import STAGING_COLUMNS
+
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS_DIR = ROOT / "etl" / "seeds"
 
-# Every published table and its grain (NULL month is part of the annual key).
+# Every published table (and view) and its grain (NULL month is part of the annual key).
 GRAINS = {
     "stg_trade_flows": (
         "dataset",
@@ -85,6 +87,16 @@ SOURCE_STAGING = {
     "stg_census_api",
     "stg_comtrade_api",
 }
+
+
+def test_trade_rows_have_one_type_per_column_whatever_their_source(warehouse):
+    """stg_trade_flows unions the sources by name: a source giving BIGINT where the others
+    give INTEGER would silently widen the column for all of them."""
+    described = [(r[0], r[1]) for r in rows(warehouse, "describe stg_trade_flows")]
+    assert described == STAGING_COLUMNS
+    for table in sorted(SOURCE_STAGING):
+        types = dict((r[0], r[1]) for r in rows(warehouse, f"describe {table}"))
+        assert types.items() <= dict(STAGING_COLUMNS).items(), table
 
 
 def test_published_tables_are_exactly_the_expected_ones(warehouse):

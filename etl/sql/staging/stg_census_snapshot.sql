@@ -34,8 +34,8 @@ monthly_china as (
         'census_monthly_china_hs2' as dataset,
         "Commodity" as commodity,
         'CHN' as partner_iso3,
-        year(strptime("Time", '%B %Y')) as year,
-        month(strptime("Time", '%B %Y')) as month,
+        cast(year(strptime("Time", '%B %Y')) as integer) as year,
+        cast(month(strptime("Time", '%B %Y')) as integer) as month,
         replace("Customs Value (Gen) ($US)", ',', '') as value_text
     from raw_census_monthly_china_hs2
     where "Commodity" is not null
@@ -59,7 +59,7 @@ final as (
         -- "0702 Tomatoes, Fresh Or Chilled" -> code and description
         -- regexp_extract gives '' (not NULL) when there is no code: "All Commodities"
         coalesce(nullif(regexp_extract(u.commodity, '^([0-9]+) ', 1), ''), 'TOTAL') as hs_code,
-        length(regexp_extract(u.commodity, '^([0-9]+) ', 1)) as hs_level,
+        cast(length(regexp_extract(u.commodity, '^([0-9]+) ', 1)) as integer) as hs_level,
         'HTS' as hs_revision,
         coalesce(nullif(regexp_extract(u.commodity, '^[0-9]+ (.*)$', 1), ''), u.commodity)
             as description,
