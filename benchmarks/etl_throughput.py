@@ -340,7 +340,7 @@ def main(argv=None) -> int:
         f"{args.rows / best_plain:>12,.0f} rows/s  (I_COMMODITY read as {plain_type})"
     )
     print(
-        f"  (b) ours, file -> staging tables   : {best_ours:6.2f} s  "
+        f"  (b) ours, file -> staging tables    : {best_ours:6.2f} s  "
         f"{args.rows / best_ours:>12,.0f} rows/s  (hs_code {ours_type})"
     )
     verdict = "meets" if ratio <= 1.25 else "MISSES"

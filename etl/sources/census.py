@@ -146,13 +146,14 @@ def parse_rows(body: bytes, what: str, status: int = 200) -> list[dict[str, str 
 def _rows_from_json(data, error: Callable[[str], Exception]) -> list[dict[str, str | None]]:
     columns = _columns_from_json(data, error)
     rows = zip(*columns.values(), strict=True)
-    return [dict(zip(columns, values, strict=True)) for values in rows]
+    return [{c: http.as_text(v) for c, v in zip(columns, values, strict=True)} for values in rows]
 
 
-def _columns_from_json(data, error: Callable[[str], Exception]) -> dict[str, list[str | None]]:
-    """The data rows of one answer as columns (read_raw reads millions of rows: a dict per
-    row was most of its time and memory), keyed by the first occurrence of each header
-    name, every value as text."""
+def _columns_from_json(data, error: Callable[[str], Exception]) -> dict[str, list]:
+    """The data rows of one answer as columns, keyed by the first occurrence of each
+    header name. The values are as parsed (the API sends strings; read_saved stores
+    anything else as its JSON text). Columns, not a dict per row: read_raw reads
+    millions of rows, and a dict per row was most of its time and memory."""
     if not isinstance(data, list) or not data or not isinstance(data[0], list):
         raise error("returned JSON that is not an array of rows with a header row")
     header = [str(h) for h in data[0]]
@@ -168,17 +169,10 @@ def _columns_from_json(data, error: Callable[[str], Exception]) -> dict[str, lis
         for n, row in enumerate(body, start=2):
             if type(row) is not list or len(row) != width:
                 raise error(f"changed schema: row {n} does not have the header's {width} fields")
-    columns: dict[str, list[str | None]] = {}
-    for c in RAW_COLUMNS[: -len(http.SAVED_COLUMNS)]:
-        if c not in index:
-            columns[c] = [None] * len(body)
-            continue
-        values = list(map(itemgetter(index[c]), body))
-        if set(map(type, values)) - {str}:
-            # The API sends strings; anything else is stored as its JSON text.
-            values = [http.as_text(v) for v in values]
-        columns[c] = values
-    return columns
+    return {
+        c: list(map(itemgetter(index[c]), body)) if c in index else [None] * len(body)
+        for c in RAW_COLUMNS[: -len(http.SAVED_COLUMNS)]
+    }
 
 
 def _words(name: str) -> set[str]:

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import email.utils
+import gc
 import hashlib
 import json
 import os
@@ -20,12 +21,14 @@ import re
 import shutil
 import time
 from collections.abc import Callable, Iterable, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 import requests
 
 REDACTED = "REDACTED"
@@ -402,6 +405,20 @@ def fetch_dirs(raw_root: Path, dataset: str) -> list[tuple[Path, str]]:
     return out
 
 
+@contextmanager
+def cycle_collection_paused():
+    """Parsing a saved answer makes a list per row: with the cycle collector on, it scans
+    them again and again (about half of json.loads's time on a large answer). They are
+    freed by reference counting either way."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 # What read_saved adds to every row, after the source's own columns.
 SAVED_COLUMNS = ("fetched_at", "fetch_dir")
 
@@ -422,12 +439,27 @@ def read_saved(
             def error(msg: str, path: Path = path) -> Exception:
                 return RawDataError(f"{path}: {msg}")
 
-            part = pd.DataFrame(columns_of(load_json(path), error), dtype="str")
-            parts.append(part.assign(fetched_at=fetched_at, fetch_dir=rel))
+            with cycle_collection_paused():
+                found = columns_of(load_json(path), error)
+            rows = len(next(iter(found.values()), []))
+            found.update(fetched_at=[fetched_at] * rows, fetch_dir=[rel] * rows)
+            parts.append(pa.table({c: _text_array(found[c]) for c in columns}))
     if not parts:
         return pd.DataFrame(columns=list(columns), dtype="str")
-    frame = pd.concat(parts, ignore_index=True).reindex(columns=list(columns))
-    return frame.astype("str")
+    return pa.concat_tables(parts).to_pandas(types_mapper=_TEXT_DTYPES.get)
+
+
+def _text_array(values: list) -> pa.Array:
+    """Values as text: null stays null, anything that is not a string becomes its JSON
+    text (as_text). Arrow builds the column about twice as fast as pandas from a list."""
+    try:
+        return pa.array(values, type=pa.string())
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        return pa.array([as_text(v) for v in values], type=pa.string())
+
+
+# read_saved's frames hold pandas' default text dtype ("str"), as pd.DataFrame(dtype="str").
+_TEXT_DTYPES = {pa.string(): pd.StringDtype(na_value=float("nan"))}
 
 
 # What saved_requests gives for every request, before the source's own parameters.
