@@ -428,7 +428,8 @@ def read_saved(
 ) -> pd.DataFrame:
     """Every row of every saved fetch of `dataset`, all values as text, plus `fetched_at`
     (ISO UTC) and `fetch_dir` (relative to raw_root). `columns_of(body, error)` turns one
-    saved JSON body into its rows as columns (name -> list of text); `error(msg)` makes a
+    saved JSON body into its rows as columns (name -> list of parsed values, stored as
+    text); `error(msg)` makes a
     RawDataError naming the file. An empty frame with the same columns when nothing was
     fetched."""
     parts = []

@@ -12,8 +12,8 @@
 --
 -- This table holds only what varies from row to row. What every Census API row shares
 -- (source, dataset, reporter USA, flow M, HTS, customs value, no net weight) is added by
--- stg_trade_flows: a fetch can be millions of rows, and writing those six constants on
--- each of them was the largest part of the ingest's cost (docs/benchmarks.md).
+-- stg_trade_flows: a fetch can be millions of rows, and writing those constant columns
+-- on each of them was the largest part of the ingest's cost (docs/benchmarks.md).
 with
 
 responses as (select * from raw_census_api),
