@@ -224,17 +224,18 @@ def xlsx_cell(value):
 
 
 def totals(result: pd.DataFrame) -> dict[str, float]:
-    known = result[result["mapping_status"] != "unmapped"]
-    status = result["mapping_status"]
+    unmapped = result["mapping_status"] == "unmapped"
+    not_covered = result["mapping_status"] == "not covered"
+    known = result[~unmapped]
     return {
         "lines": len(result),
         "value": float(result["annual_value_usd"].sum()),
         "exposed": float(known["exposed_value_usd"].sum()),
         "at_risk": float(known["at_risk_value_usd"].sum()),
-        "unmapped": int((status == "unmapped").sum()),
-        "unmapped_value": float(result.loc[status == "unmapped", "annual_value_usd"].sum()),
-        "not_covered": int((status == "not covered").sum()),
-        "not_covered_value": float(result.loc[status == "not covered", "annual_value_usd"].sum()),
+        "unmapped": int(unmapped.sum()),
+        "unmapped_value": float(result.loc[unmapped, "annual_value_usd"].sum()),
+        "not_covered": int(not_covered.sum()),
+        "not_covered_value": float(result.loc[not_covered, "annual_value_usd"].sum()),
     }
 
 

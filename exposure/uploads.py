@@ -404,19 +404,18 @@ def parse_upload(data: bytes, filename: str, countries) -> tuple[pd.DataFrame, l
                     )
                 )
 
-        value, error = parse_amount(cell("annual_value_usd"))
+        written = cell("annual_value_usd")
+        value, error = parse_amount(written)
         if error:
             row_errors.append(
                 UploadMessage(number, "annual_value_usd", f"annual value (USD): {error}")
             )
-        elif isinstance(cell("annual_value_usd"), str) and _DOT_THOUSANDS.match(
-            cell("annual_value_usd").strip()
-        ):
+        elif isinstance(written, str) and _DOT_THOUSANDS.match(written.strip()):
             messages.append(
                 UploadMessage(
                     number,
                     "annual_value_usd",
-                    f"{cell('annual_value_usd').strip()!r} was read as {value:g} dollars; if the "
+                    f"{written.strip()!r} was read as {value:g} dollars; if the "
                     "dot separates thousands (as in many European files), write the number "
                     "without separators",
                     WARNING,

@@ -209,7 +209,7 @@ def show_messages(messages: pd.DataFrame, lines: pd.DataFrame, where: str) -> No
     if len(shown) <= 100:
         st.table(shown, hide_index=True, border="horizontal")
     else:
-        data_table(shown, width="stretch", key="modeller_messages")
+        data_table(shown, key="modeller_messages")
 
 
 def results(lines, scenario, level, groups, names, where, messages) -> None:
@@ -232,7 +232,6 @@ def results(lines, scenario, level, groups, names, where, messages) -> None:
     shown = report_table(result)
     data_table(
         shown,
-        width="stretch",
         key="modeller_lines",
         column_config={
             "annual_value_usd": st.column_config.NumberColumn(format="%,.0f"),
@@ -287,7 +286,6 @@ def results(lines, scenario, level, groups, names, where, messages) -> None:
     st.markdown("**Assumptions behind these numbers**")
     data_table(
         used[["name", "scope", "value", "label", "source_ids", "quote", "note"]],
-        width="stretch",
         key="modeller_assumptions",
     )
     unsourced = int(used["label"].isin([ASSUMPTION, USER]).sum())
