@@ -429,9 +429,8 @@ def read_saved(
     """Every row of every saved fetch of `dataset`, all values as text, plus `fetched_at`
     (ISO UTC) and `fetch_dir` (relative to raw_root). `columns_of(body, error)` turns one
     saved JSON body into its rows as columns (name -> list of parsed values, stored as
-    text); `error(msg)` makes a
-    RawDataError naming the file. An empty frame with the same columns when nothing was
-    fetched."""
+    text); `error(msg)` makes a RawDataError naming the file. An empty frame with the
+    same columns when nothing was fetched."""
     parts = []
     for fetch_dir, fetched_at in fetch_dirs(raw_root, dataset):
         rel = f"{dataset}/{fetch_dir.name}"
