@@ -11,7 +11,7 @@ ranked as (
         *,
         row_number() over (
             partition by source, reporter_iso3, partner_iso3, hs_code, year
-            order by fetched_at desc nulls last, dataset
+            order by vintage_date desc nulls last, fetched_at desc nulls last, dataset
         ) as preference
     from flows
 ),
