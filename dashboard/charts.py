@@ -311,6 +311,68 @@ def ranking_bar_chart(
     return fig
 
 
+def change_bar_chart(
+    df: pd.DataFrame,
+    *,
+    key: str,
+    label: str,
+    value: str,
+    text: str,
+    title: str,
+    subtitle: str,
+    x_title: str,
+    source: str,
+    highlight: str = "CHN",
+    other: str = "",
+) -> go.Figure:
+    """Horizontal bars of a change, in the frame's order from the bottom up: China (or
+    `highlight`) in its colour, gains and falls each in one colour, the `other` key (the
+    bar for everyone else) in grey; `text` names a column of labels beside each bar."""
+    keys = [str(k) for k in df[key]]
+    colours = [
+        theme.CHINA_COLOUR if k == highlight
+        else theme.OTHER_COLOUR if k == other
+        else theme.GAIN_COLOUR if v >= 0 else theme.FALL_COLOUR
+        for k, v in zip(keys, df[value], strict=True)
+    ]  # fmt: skip
+    trace = dict(
+        type="bar",
+        orientation="h",
+        x=df[value].astype(float).tolist(),
+        y=df[label].tolist(),
+        meta=keys,
+        marker=dict(color=colours),
+        text=df[text].tolist(),
+        textposition="outside",
+        cliponaxis=False,
+        hovertemplate="%{y}: %{text}<extra></extra>",
+    )
+    lo = min(0.0, float(df[value].min())) if not df.empty else 0.0
+    hi = max(0.0, float(df[value].max())) if not df.empty else 0.0
+    pad = 0.45 * (hi - lo)  # room beside the bars for their labels
+    height = max(380, 170 + 30 * len(df))
+    margin = dict(l=200, r=30, t=90, b=130)
+    layout = _layout(
+        title,
+        subtitle,
+        source,
+        showlegend=False,
+        height=height,
+        xaxis=dict(
+            title=dict(text=x_title),
+            exponentformat="B",
+            zeroline=True,
+            zerolinecolor="#444444",
+            range=[lo - pad, hi + pad] if hi > lo else None,
+        ),
+        yaxis=dict(type="category", title=dict(text="")),
+        margin=margin,
+    )
+    # the source line a fixed 75 px below the plot, whatever the chart's height
+    layout["annotations"][0]["y"] = -75 / (height - margin["t"] - margin["b"])
+    return go.Figure(dict(data=[trace], layout=layout))
+
+
 # --- WRO impact page ---------------------------------------------------------------------
 
 PROJECTION_LINES = {

@@ -16,6 +16,7 @@ PAGES = {
     "app.py": "Overview",
     "pages/cotton_and_textiles.py": "Cotton and textiles",
     "pages/tomatoes.py": "Tomatoes",
+    "pages/where_the_trade_went.py": "Where the trade went",
     "pages/tomato_paste_world_trade.py": "Tomato paste world trade",
     "pages/data_and_methods.py": "Data and methods",
     "pages/wro_impact.py": "WRO impact",

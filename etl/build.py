@@ -59,6 +59,7 @@ MART_MODELS = (
     "dim_product_group",
     "events",
     "ref_figures",
+    "ref_data_exclusions",
     "mart_us_imports_by_year_partner_hs",
     "mart_us_imports_by_year_partner_group",
     "mart_us_imports_by_month_partner_hs",
@@ -74,7 +75,7 @@ DUCKDB_CONFIG = {"preserve_insertion_order": False}
 # stg_trade_flows view over them), dims, marts and reference tables. Raw relations and
 # other intermediate tables and views are dropped.
 PUBLISHED_VIEWS = ("stg_trade_flows",)
-KEEP_PREFIXES = (*TRADE_FLOW_STAGING, "dim_", "mart_", "events", "ref_figures", "raw_manifest")
+KEEP_PREFIXES = (*TRADE_FLOW_STAGING, "dim_", "mart_", "events", "ref_", "raw_manifest")
 
 
 class BuildError(Exception):

@@ -32,11 +32,13 @@ CENSUS_ANSWER = (
 )
 OTEXA_FILE = "otexa_apparel_imports/otexa_m2_total_apparel_imports_1989_2025_dollars.csv"
 FAO_AREAS = "faostat_tomato_paste_trade/fao_areas.csv"
+FAO_DATA = "faostat_tomato_paste_trade/faostat_*.csv"
 
 CENSUS_TOTAL = "-"  # "TOTAL FOR ALL COUNTRIES"
 CENSUS_COUNTRY = re.compile(r"[1-9][0-9]{3}")  # 0xxx and nXXX codes are groupings
 OTEXA_TOTAL = "World"
 FAO_WORLD = "5000"
+FAO_FIRST_REGION = 5000  # FAO area codes from 5000 up are regions (5707 is in no area list)
 
 
 @cache
@@ -103,17 +105,23 @@ def otexa_names(raw_root: Path) -> list[dict]:
 
 
 def fao_areas(raw_root: Path) -> list[dict]:
-    """Every FAO area: its own ISO3 where pycountry knows the code (351 "China", which adds
-    mainland China, Hong Kong, Macao and Taiwan, carries the non-ISO code CPR)."""
+    """Every FAO area of the area list and the data files: its own ISO3 where pycountry
+    knows the code (351 "China", which adds mainland China, Hong Kong, Macao and Taiwan,
+    carries the non-ISO code CPR); codes from 5000 up are regions."""
     import pycountry
 
     frame = pd.read_csv(raw_root / FAO_AREAS, dtype=str, keep_default_na=False)
     frame = frame.rename(columns={"is--country_group": "is_group"})
+    in_data = set()
+    for path in sorted(raw_root.glob(FAO_DATA)):
+        in_data |= set(pd.read_csv(path, dtype=str, usecols=["geo"])["geo"])
+    unlisted = pd.DataFrame({"geo": sorted(in_data - set(frame["geo"]))})
+    frame = pd.concat([frame, unlisted], ignore_index=True).fillna("")
     rows = []
     for r in frame.sort_values("geo", key=lambda s: s.astype(int)).itertuples():
         if r.geo == FAO_WORLD:
             rows.append(_row("fao", r.geo, r.name, "WLD", "total"))
-        elif r.is_group == "TRUE":
+        elif r.is_group == "TRUE" or int(r.geo) >= FAO_FIRST_REGION:
             rows.append(_row("fao", r.geo, r.name, "", "grouping"))
         elif r.iso3_code and pycountry.countries.get(alpha_3=r.iso3_code):
             rows.append(_row("fao", r.geo, r.name, r.iso3_code, "country"))

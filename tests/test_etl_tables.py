@@ -44,6 +44,7 @@ GRAINS = {
     "dim_source": ("dataset",),
     "events": ("event_id",),
     "ref_figures": ("figure_id",),
+    "ref_data_exclusions": ("dataset_id", "year"),
 }
 # Key columns that may legitimately be NULL: the month of an annual row.
 NULLABLE_KEYS = {("stg_trade_flows", "month")}

@@ -40,6 +40,7 @@ unseen as (
         f.partner_iso3 as name,
         case when regexp_full_match(f.partner_iso3, 'census:[1-9][0-9]{3}') then 'country'
             when starts_with(f.partner_iso3, 'census:') then 'grouping'
+            when regexp_full_match(f.partner_iso3, 'fao:5[0-9]{3}') then 'grouping'
             else 'country' end as kind
     from flows as f
     anti join known as k on k.partner_id = f.partner_iso3
