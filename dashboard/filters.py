@@ -12,7 +12,6 @@ import streamlit as st
 
 from dashboard.embed import is_embedded
 
-DEFAULT_PARTNERS = ["CHN", "VNM", "MEX", "WLD"]
 MEASURES = {
     "value": "Value (USD)",
     "quantity": "Quantity (HS6 only)",
@@ -100,17 +99,17 @@ def check_link_params(valid: dict) -> None:
         )
 
 
-def partners(options: dict[str, str]) -> list[str]:
-    """Partner countries to compare; `options` maps ISO3 -> name."""
-    default = [p for p in DEFAULT_PARTNERS if p in options]
+def partners(options: dict[str, str], default: list[str]) -> list[str]:
+    """Partner countries to compare (a searchable list); `options` maps ISO3 -> name."""
     chosen = st.sidebar.multiselect(
         "Partners",
         list(options),
-        default=default,
+        default=[p for p in default if p in options],
         format_func=lambda iso3: options.get(iso3, iso3),
         key="partners",
-        help="China is always drawn in the same colour. 'World' is the all-partners total, "
-        "where the source has one.",
+        help="Type to search every partner in the data. China is always drawn in the same "
+        "colour; a chart draws at most 8 lines, the rest as 'other chosen partners'. 'World' "
+        "is the all-partners total, where the source has one.",
         **BOUND,
     )
     remember("partners", [options.get(p, p) for p in chosen], title="Partners")

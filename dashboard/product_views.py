@@ -5,7 +5,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, filters, queries, text, theme
+from dashboard import supplier_queries as sq
 from dashboard.components import chart_block, section_for, share_link, source_line
+from dashboard.suppliers_view import OTHER_CHOSEN, capped_partners
 
 ANNUAL_SOURCE = "comtrade"
 MONTHLY_NOTE = "The WRO (Jan 2021) and UFLPA (Jun 2022) precede this series."
@@ -37,8 +39,7 @@ def product_page(family: str, *, monthly_heading: str) -> None:
 
 def sidebar(family: str) -> dict:
     """The shared sidebar filters, plus a visible note for any unusable link parameter."""
-    options = dict(queries.partners_with_data(ANNUAL_SOURCE)[["iso3", "name"]].values)
-    options.update(dict(queries.partners_with_data("census")[["iso3", "name"]].values))
+    options = dict(queries.partners_with_data((ANNUAL_SOURCE, "census"))[["iso3", "name"]].values)
     bounds = queries.year_bounds(ANNUAL_SOURCE).iloc[0]
     first, last = int(bounds["first_year"]), int(bounds["last_year"])
     groups = queries.product_groups(family)
@@ -55,10 +56,19 @@ def sidebar(family: str) -> dict:
         }
     )
     st.sidebar.header("Filters")
-    chosen = filters.partners(options)
+    chosen = filters.partners(options, default_partners(family))
     years = filters.year_range(first, last)
     measure = filters.measure()
     return {"partners": tuple(chosen), "years": years, "measure": measure, "names": options}
+
+
+def default_partners(family: str, largest: int = 4) -> list[str]:
+    """China and the largest suppliers of the family's chapters in the latest 12 months of
+    monthly Census data (every supplier); China, Vietnam and Mexico without such data."""
+    top = sq.largest_census_suppliers(tuple(queries.FAMILY_SHARE_CHAPTERS[family]), largest + 1)
+    if top.empty:
+        return ["CHN", "VNM", "MEX"]
+    return ["CHN", *[p for p in top["iso3"] if p != "CHN"][:largest]]
 
 
 def with_missing_partners(subtitle: str, df: pd.DataFrame, chosen: tuple, names: dict) -> str:
@@ -89,6 +99,8 @@ def partner_chart(
     line naming the datasets in column `datasets`), its summary, table and downloads. The
     subtitle names the chosen partners it has no data for, so exports say so too."""
     kw["subtitle"] = with_missing_partners(kw["subtitle"], df, f["partners"], f["names"])
+    df = capped_partners(df, x=x, y=y)
+    partners = list(dict.fromkeys(df["partner_iso3"]))
     fig = charts.series_over_time_chart(
         df,
         x=x,
@@ -97,6 +109,7 @@ def partner_chart(
         series_label="partner",
         source=source_line(df[datasets]),
         events=queries.events(),
+        colours=charts.distinct_colours(partners) | {OTHER_CHOSEN: theme.OTHER_COLOUR},
         **kw,
     )
     summary = text.trend_summary(
@@ -220,7 +233,7 @@ def drilldown_section(family: str, f: dict) -> None:
 
 
 def china_share_section(family: str, f: dict) -> None:
-    chapters = queries.FAMILY_CHAPTERS[family]
+    chapters = queries.FAMILY_SHARE_CHAPTERS[family]
     lo, hi = f["years"]
     annual = pd.concat(
         [queries.china_share_by_year(ANNUAL_SOURCE, c).assign(hs_code=c) for c in chapters]
@@ -229,9 +242,9 @@ def china_share_section(family: str, f: dict) -> None:
     monthly = pd.concat([queries.china_share_by_month(c).assign(hs_code=c) for c in chapters])
     if annual.empty and monthly.empty:
         st.info(
-            "The data has no US imports-from-world total for these codes, so China's share "
-            "cannot be computed. Fetch world totals with `python -m etl fetch census "
-            "--partners WLD ...` and rebuild."
+            f"The data has no US imports-from-world total for chapters {', '.join(chapters)}, "
+            "so China's share cannot be computed. Fetch world totals with `python -m etl "
+            "fetch census --partners WLD ...` and rebuild."
         )
         return
     if not annual.empty:

@@ -19,6 +19,12 @@ FAMILY_CHAPTERS = {
     "cotton": [str(c) for c in range(50, 64)],
     "tomato": ["07", "20", "21", "12"],
 }
+# Chapters whose China's share of US imports each family charts (where the WRO's products
+# are), one line each.
+FAMILY_SHARE_CHAPTERS = {
+    "cotton": ["52", "61", "62", "63"],
+    "tomato": ["07", "20"],
+}
 FAMILY_HS_PREFIXES = {
     "cotton": [str(c) for c in range(50, 64)],
     "tomato": ["0702", "2002", "2103", "1209"],
@@ -40,22 +46,24 @@ DOWNLOADABLE_TABLES = (
 
 
 @cached_query
-def partners_with_data(source: str) -> pd.DataFrame:
-    """Partners that have US import rows from this source, China first."""
+def partners_with_data(sources: tuple) -> pd.DataFrame:
+    """Every partner with US import rows from these sources (countries and the World total,
+    never a grouping), China first, World last."""
     return run_query(
         """
-        select distinct m.partner_iso3 as iso3, coalesce(c.name, m.partner_iso3) as name
-        from mart_us_imports_by_year_partner_hs as m
-        left join dim_country as c on c.iso3 = m.partner_iso3
-        where m.source = $source
-        union
-        select distinct m.partner_iso3, coalesce(c.name, m.partner_iso3)
-        from mart_us_imports_by_month_partner_hs as m
-        left join dim_country as c on c.iso3 = m.partner_iso3
-        where m.source = $source
+        with partners as (
+            select partner_iso3, partner_name from mart_us_imports_by_year_partner_hs
+            where list_contains($sources, source) and partner_kind <> 'grouping'
+            union
+            select partner_iso3, partner_name from mart_us_imports_by_month_partner_hs
+            where list_contains($sources, source) and partner_kind <> 'grouping'
+        )
+        select partner_iso3 as iso3, any_value(partner_name) as name
+        from partners
+        group by partner_iso3
         order by iso3 <> 'CHN', iso3 = 'WLD', name
         """,
-        {"source": source},
+        {"sources": list(sources)},
     )
 
 
@@ -141,12 +149,11 @@ def imports_by_year_partner_hs(
     """Annual US imports of one HS code (any level), by partner."""
     return run_query(
         """
-        select m.year, m.partner_iso3, coalesce(c.name, m.partner_iso3) as partner,
+        select m.year, m.partner_iso3, m.partner_name as partner,
                m.hs_code, m.hs_level, m.description, m.value_usd, m.quantity,
                m.quantity_unit, m.unit_value_usd, m.net_weight_kg, m.hs_revision,
                m.value_basis, m.dataset, m.vintage
         from mart_us_imports_by_year_partner_hs as m
-        left join dim_country as c on c.iso3 = m.partner_iso3
         where m.source = $source and m.hs_code = $hs_code
           and list_contains($partners, m.partner_iso3)
           and m.year between $first_year and $last_year
@@ -167,11 +174,9 @@ def imports_by_month_partner_hs(hs_code: str, partners: tuple) -> pd.DataFrame:
     """Monthly US imports (Census, customs value) of one HS code, by partner."""
     return run_query(
         """
-        select m.period, m.year, m.month, m.partner_iso3,
-               coalesce(c.name, m.partner_iso3) as partner, m.hs_code, m.description,
-               m.value_usd, m.value_basis, m.dataset, m.vintage
+        select m.period, m.year, m.month, m.partner_iso3, m.partner_name as partner,
+               m.hs_code, m.description, m.value_usd, m.value_basis, m.dataset, m.vintage
         from mart_us_imports_by_month_partner_hs as m
-        left join dim_country as c on c.iso3 = m.partner_iso3
         where m.source = 'census' and m.hs_code = $hs_code
           and list_contains($partners, m.partner_iso3)
         order by m.partner_iso3, m.period

@@ -128,19 +128,32 @@ def comtrade_annual_suppliers(hs_code: str) -> pd.DataFrame:
 @cached_query
 def largest_census_suppliers(hs_codes: tuple, limit: int) -> pd.DataFrame:
     """The countries US imports of these HS codes came from most in the latest 12 months
-    with monthly Census data (customs value), biggest first."""
+    whose monthly Census data hold every supplier (customs value), biggest first."""
     return run_query(
         """
         with rows as (
-            select period, partner_iso3, partner_name, value_usd
+            select period, hs_code, partner_iso3, partner_name, partner_kind, value_usd
             from mart_us_imports_by_month_partner_hs
-            where source = 'census' and partner_kind = 'country'
-              and list_contains($codes, hs_code)
-        ), latest as (select max(period) as last from rows)
+            where source = 'census' and list_contains($codes, hs_code)
+              and partner_kind in ('country', 'total')
+        ), complete as (
+            select period
+            from (
+                select period, hs_code,
+                       sum(value_usd) filter (where partner_kind = 'country') as countries,
+                       any_value(value_usd) filter (where partner_kind = 'total') as total
+                from rows group by period, hs_code
+            )
+            where total > 0 and abs(countries - total) <= 0.001 * total
+            group by period
+            having count(*) = len($codes)
+        ), latest as (select max(period) as last from complete)
         select r.partner_iso3 as iso3, any_value(r.partner_name) as name,
                sum(r.value_usd) as value_usd
-        from rows as r cross join latest as l
-        where r.period > l.last - interval 12 month
+        from rows as r
+        join complete using (period)
+        cross join latest as l
+        where r.partner_kind = 'country' and r.period > l.last - interval 12 month
         group by r.partner_iso3
         order by value_usd desc, iso3
         limit $limit

@@ -245,3 +245,34 @@ def download_table(table: pd.DataFrame, periods: Periods) -> pd.DataFrame:
             "Share B": f"Share of the total, {periods.b_label}",
         }
     )
+
+
+OTHER_CHOSEN = "OTHERS"
+
+
+def capped_partners(
+    df: pd.DataFrame, *, x: str, y: str, limit: int = CHART_LINES, keep=("CHN", "WLD")
+) -> pd.DataFrame:
+    """A partner chart's rows with at most `limit` lines: China and World (if chosen) and the
+    biggest other partners over the period; the rest summed into one line of "other chosen
+    partners". A unit value is recomputed from the summed value and quantity, never added."""
+    partners = list(dict.fromkeys(df["partner_iso3"]))
+    if len(partners) <= limit:
+        return df
+    size = "value_usd" if "value_usd" in df else y
+    kept = [p for p in keep if p in partners]
+    others = df[~df["partner_iso3"].isin(kept)]
+    biggest = others.groupby("partner_iso3")[size].sum().sort_values(ascending=False)
+    shown = kept + list(biggest.index[: limit - 1 - len(kept)])
+    rest = df[~df["partner_iso3"].isin(shown)]
+    sums = [c for c in ("value_usd", "quantity", "net_weight_kg", y) if c in df]
+    merged = rest.groupby(x, as_index=False)[list(dict.fromkeys(sums))].sum(min_count=1)
+    if y == "unit_value_usd" and {"value_usd", "quantity"} <= set(merged):
+        merged[y] = merged["value_usd"] / merged["quantity"].where(merged["quantity"] != 0)
+    n = rest["partner_iso3"].nunique()
+    merged["partner_iso3"] = OTHER_CHOSEN
+    merged["partner"] = f"Other chosen partners ({n})"
+    for column in ("dataset", "datasets", "vintage", "value_basis"):
+        if column in rest:
+            merged[column] = ",".join(sorted(set(",".join(rest[column].dropna()).split(","))))
+    return pd.concat([df[df["partner_iso3"].isin(shown)], merged], ignore_index=True)
