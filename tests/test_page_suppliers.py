@@ -93,7 +93,8 @@ def test_windows_and_defaults_without_months_before_the_wro():
 
 def china_change(warehouse, hs: str) -> float:
     return warehouse.execute(
-        """select sum(value_usd) filter (where year = 2024) - sum(value_usd) filter (where year = 2023)
+        """select sum(value_usd) filter (where year = 2024)
+                  - sum(value_usd) filter (where year = 2023)
            from mart_us_imports_by_month_partner_hs
            where source = 'census' and partner_iso3 = 'CHN' and hs_code = ?""",
         [hs],
