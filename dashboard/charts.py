@@ -105,11 +105,13 @@ def _headroom(values: pd.Series, labels: list) -> list | None:
 
 
 def _year_axis(years: pd.Series, events: pd.DataFrame | None) -> tuple[dict, list, list]:
-    """A year axis with a tick a year, half a year of room at each end, and the event
-    marks (shapes, labels) that fall in it."""
+    """A year axis with a tick a year (every five years over decades, where one a year is
+    unreadable), half a year of room at each end, and the event marks (shapes, labels)
+    that fall in it."""
     x_range = (float(years.min()) - 0.5, float(years.max()) + 0.5)
     shapes, labels = _event_marks(events, axis="year", x_range=x_range)
-    return dict(range=list(x_range), dtick=1, title=dict(text="Year")), shapes, labels
+    dtick = 1 if years.max() - years.min() <= 15 else 5
+    return dict(range=list(x_range), dtick=dtick, title=dict(text="Year")), shapes, labels
 
 
 def events_to_mark(events: pd.DataFrame, span_years: int) -> pd.DataFrame:

@@ -155,7 +155,9 @@ def top_suppliers(table: pd.DataFrame, lines: int = CHART_LINES) -> list[str]:
     return top
 
 
-def shares_over_time(df: pd.DataFrame, periods: list, top: list[str]) -> pd.DataFrame:
+def shares_over_time(
+    df: pd.DataFrame, periods: list, top: list[str], others_name: str = ALL_OTHERS_NAME
+) -> pd.DataFrame:
     """Each top supplier's share of the total in every complete period, and all others'
     (the total less the top suppliers)."""
     part = df[df["period"].isin(periods)]
@@ -168,7 +170,7 @@ def shares_over_time(df: pd.DataFrame, periods: list, top: list[str]) -> pd.Data
         {
             "period": rest.index,
             "partner_iso3": ALL_OTHERS,
-            "partner_name": ALL_OTHERS_NAME,
+            "partner_name": others_name,
             "value": rest.to_numpy(),
         }
     )
@@ -206,11 +208,10 @@ def change_summary(table: pd.DataFrame, periods: Periods, what: str) -> str:
     )
 
 
-def shares_summary(df: pd.DataFrame, x_fmt=str) -> str:
+def shares_summary(df: pd.DataFrame, what: str = "Share of US imports", x_fmt=str) -> str:
     return text.share_summary(
-        df, x="period", y="share", series_label="partner_name", what="Share of US imports",
-        x_fmt=x_fmt,
-    )  # fmt: skip
+        df, x="period", y="share", series_label="partner_name", what=what, x_fmt=x_fmt
+    )
 
 
 def _signed(value: float) -> str:

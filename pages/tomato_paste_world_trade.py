@@ -8,11 +8,13 @@ their links: never as a series, never joined to a statistical series.
 
 from contextlib import contextmanager
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, filters, queries, text
+from dashboard import charts, filters, queries, suppliers_view, text, theme
 from dashboard import paste_view as view
+from dashboard import supplier_queries as sq
 from dashboard.components import (
     chart_block,
     data_table,
@@ -27,9 +29,6 @@ from dashboard.components import (
 from dashboard.embed import is_embedded
 from dashboard.paste_view import MEASURES, PASTE_HS, REF_HEADING, REF_THEMES, TOP_N
 
-FETCH_COMMAND = (
-    "python -m etl fetch comtrade --reporters all --flow X --cmd 200290 --years 2015-2024"
-)
 DESTINATIONS_COMMAND = (
     "python -m etl fetch comtrade --reporters CHN --partners all --flow X --cmd 200290 "
     "--years 2015-2024"
@@ -110,33 +109,110 @@ def share_references() -> None:
 
 def exports_section(years: pd.DataFrame) -> None:
     header("China's share of world tomato-paste exports")
-    if years.empty:
-        if visible("paste_share"):
-            st.info(
-                "The shipped snapshot has no country-by-year table of tomato-paste (HS 200290) "
-                "exports: none was found as a file (data/raw/SOURCES.md, 'Searched for but not "
-                "found'), so China's share of world paste exports cannot be computed from a "
-                "statistical series here. The table `mart_exports_by_year_reporter_partner_hs` is "
-                "filled for HS 200290 by fetching every reporter's exports from UN Comtrade and "
-                "rebuilding:\n\n"
-                f"`{FETCH_COMMAND}`\n\n"
-                "`python -m etl build`"
-            )
+    domains = sq.paste_export_domains()
+    if domains.empty:
+        if visible("fao_paste_share"):
+            st.info("The warehouse has no FAOSTAT tomato-paste exports.")
     else:
-        measure = widgets().radio(
-            "Measure",
-            list(MEASURES),
-            format_func=MEASURES.get,
-            key="paste_measure",
-            horizontal=True,
-            help="Shares by value and by net weight can differ; reporters without a net "
-            "weight are counted in the table, never filled in.",
-            **filters.BOUND,
-        )
-        filters.remember("paste_measure", [MEASURES[measure]], title="Measure")
-        share_chart(measure)
-        top_exporters_chart(years, measure)
+        fao_exports(domains)
+    if not years.empty:
+        comtrade_exports(years)
     share_references()
+
+
+def fao_exports(domains: pd.DataFrame) -> None:
+    """China's share and the top exporters from FAOSTAT, one domain at a time."""
+    labels = dict(domains[["domain", "label"]].values)
+    cols = st.columns(2)  # choose() moves them to the sidebar in the embed view
+    with cols[0]:
+        domain = filters.choose("FAOSTAT series", labels, "paste_fao_domain", default="TCL")
+    has_value = bool(domains.set_index("domain").loc[domain, "has_value"])
+    measures = view.FAO_MEASURES if has_value else {"quantity": view.FAO_MEASURES["quantity"]}
+    with cols[1]:
+        measure = filters.choose("Measure", measures, "paste_fao_measure", default="quantity")
+    df = sq.paste_exports_by_exporter(domain, measure)
+    if visible():
+        st.caption(
+            "FAOSTAT's two series differ for some 2019-2020 values (FAO revised them between "
+            "downloads), so a chart shows one at a time. China is the mainland (FAO area 41); "
+            "FAO's 'China' (351, with Hong Kong, Macao and Taiwan) is never added to it. World "
+            "is FAO's sum of reported exports, re-exports included."
+        )
+    fao_share_chart(df, labels[domain], measure)
+    fao_exporters_chart(df, labels[domain], measure)
+
+
+def fao_share_chart(df: pd.DataFrame, label: str, measure: str) -> None:
+    china = view.china_rows(df)
+    if china.empty:
+        st.info("FAOSTAT has no tomato-paste exports from China in this series.")
+        return
+    fig = charts.series_over_time_chart(
+        china.assign(iso3="CHN", country="China"),
+        x="year",
+        y="share",
+        series="iso3",
+        series_label="country",
+        title="China's share of world tomato-paste exports",
+        subtitle=f"China (mainland) / World, {view.FAO_MEASURES[measure].lower()}; {label}",
+        y_title=f"Share of world exports ({view.FAO_MEASURES[measure].lower()})",
+        source=source_line(df["dataset"].drop_duplicates()),
+        events=charts.events_to_mark(queries.events(), int(np.ptp(china["year"]))),
+        percent=True,
+    )
+    table = view.fao_share_table(china, measure)
+    summary = view.fao_share_summary(china, measure)
+    chart_block(fig, china, chart_id="fao_paste_share", summary=summary, table=table)
+
+
+def fao_exporters_chart(df: pd.DataFrame, label: str, measure: str) -> None:
+    frame = view.exporters_frame(df)
+    latest = int(frame["period"].max())
+    ranked = frame[(frame["period"] == latest) & (frame["partner_kind"] == "country")]
+    ranked = ranked.sort_values("value", ascending=False)
+    top = suppliers_view.top_suppliers(ranked)
+    years = sorted(frame["period"].unique())
+    shares = suppliers_view.shares_over_time(frame, years, top, "All other exporters")
+    shares = shares.rename(columns={"period": "year"})
+    colours = charts.distinct_colours(top) | {suppliers_view.ALL_OTHERS: theme.OTHER_COLOUR}
+    fig = charts.series_over_time_chart(
+        shares,
+        x="year",
+        y="share",
+        series="partner_iso3",
+        series_label="partner_name",
+        title="The top tomato-paste exporters over time",
+        subtitle=f"Shares of world exports, {view.FAO_MEASURES[measure].lower()}: the "
+        f"{len(top)} biggest exporters of {latest} and all others; {label}",
+        y_title="Share of world exports",
+        source=source_line(df["dataset"].drop_duplicates()),
+        events=charts.events_to_mark(queries.events(), latest - int(years[0])),
+        percent=True,
+        colours=colours,
+    )
+    summary = suppliers_view.shares_summary(
+        shares.rename(columns={"year": "period"}), what="Share of world tomato-paste exports"
+    )
+    chart_block(fig, shares, chart_id="fao_paste_exporters", summary=summary)
+
+
+def comtrade_exports(years: pd.DataFrame) -> None:
+    """China's share and the top exporters from fetched UN Comtrade exports (FOB)."""
+    if visible():
+        st.markdown("**From UN Comtrade (fetched; exporters' own reports, FOB value)**")
+    measure = widgets().radio(
+        "Measure (UN Comtrade)",
+        list(MEASURES),
+        format_func=MEASURES.get,
+        key="paste_measure",
+        horizontal=True,
+        help="Shares by value and by net weight can differ; reporters without a net "
+        "weight are counted in the table, never filled in.",
+        **filters.BOUND,
+    )
+    filters.remember("paste_measure", [MEASURES[measure]], title="Measure (UN Comtrade)")
+    share_chart(measure)
+    top_exporters_chart(years, measure)
 
 
 def share_chart(measure: str) -> None:
@@ -148,7 +224,7 @@ def share_chart(measure: str) -> None:
     fig = view.shares_chart(
         df,
         "china_share",
-        title="China's share of world tomato-paste exports (HS 200290)",
+        title="China's share of world tomato-paste exports, UN Comtrade (HS 200290)",
         subtitle=f"China's exports to World / sum of every reporting country's exports to "
         f"World; {basis}; exporters' own reports",
         y_title=f"Share of reported world exports ({basis})",
@@ -275,8 +351,6 @@ def production_share_chart(chosen: list[str], lo: int, hi: int) -> None:
         events=charts.events_to_mark(queries.events(), hi - lo),
         colours=charts.distinct_colours(chosen),
     )
-    if hi - lo > 15:
-        fig.update_xaxes(dtick=5)  # one tick a year is unreadable over decades
     summary = view.production_share_summary(df)
     table = view.production_share_table(df)
     chart_block(fig, df, chart_id="production_share", summary=summary, table=table)
@@ -359,6 +433,8 @@ def check_links(export_years: pd.DataFrame, countries: pd.DataFrame, first: int,
     filters.check_link_params(
         {
             "paste_measure": filters.valid_choice(MEASURES.values()),
+            "paste_fao_domain": lambda v: len(v) == 1,  # choose() checks the options
+            "paste_fao_measure": lambda v: len(v) == 1,
             "paste_year": filters.valid_choice(export_labels),
             "paste_dest_year": filters.valid_choice(dest_labels),
             "paste_countries": filters.valid_partners(dict(countries[["iso3", "name"]].values)),
@@ -376,9 +452,9 @@ page_header(
     "Tomato paste world trade",
     "China's place in world trade of tomato paste (HS 200290), where its paste goes, its share "
     "of world tomato production, and Xinjiang's weight in it. Statistical series are charted "
-    "where the warehouse has them (UN Comtrade exports as reported by the exporters, FOB "
-    "value, once fetched; FAOSTAT production in tonnes). Press and official figures are shown "
-    "apart, as cited quotes.",
+    "(FAOSTAT paste exports by every exporting country and tomato production; UN Comtrade "
+    "exports as reported by the exporters, FOB value, once fetched). Press and official "
+    "figures are shown apart, as cited quotes.",
 )
 if require_warehouse():
     export_years = queries.export_years(PASTE_HS)
