@@ -557,12 +557,27 @@ def ref_figures_by_prefix(prefixes: tuple) -> pd.DataFrame:
 @cached_query
 def trade_coverage() -> pd.DataFrame:
     """What each statistical trade dataset covers: flow, reporter, partner, frequency,
-    first and last period, HS levels and chapters, value basis."""
+    first and last period, HS levels and chapters, value basis. A dataset with more than
+    ten partners of a kind gets one row for them ('223 countries', '19 groupings')."""
     return run_query(
         """
+        with flows as (
+            select f.*, coalesce(p.kind, 'country') as kind,
+                   count(distinct f.partner_iso3) over (
+                       partition by f.dataset, f.flow, f.reporter_iso3, coalesce(p.kind, 'country')
+                   ) as partners_of_kind
+            from stg_trade_flows as f
+            left join dim_partner as p on p.partner_id = f.partner_iso3
+        ), labelled as (
+            select *,
+                   case when partners_of_kind > 10
+                        then partners_of_kind || ' ' || replace(kind || 's', 'ys', 'ies')
+                        else partner_iso3 end as partner_label
+            from flows
+        )
         select dataset, source, value_basis,
                case flow when 'M' then 'imports' when 'X' then 'exports' else flow end as flow,
-               reporter_iso3 as reporter, partner_iso3 as partner,
+               reporter_iso3 as reporter, partner_label as partner,
                case when month is null then 'annual' else 'monthly' end as frequency,
                case when month is null then cast(min(year) as varchar)
                     else strftime(min(make_date(year, month, 1)), '%Y-%m') end as first_period,
@@ -572,10 +587,27 @@ def trade_coverage() -> pd.DataFrame:
                string_agg(distinct left(hs_code, 2), ', ' order by left(hs_code, 2))
                    filter (where hs_level >= 2) as hs_chapters,
                count(*) as rows
-        from stg_trade_flows
-        group by dataset, source, value_basis, flow, reporter_iso3, partner_iso3,
+        from labelled
+        group by dataset, source, value_basis, flow, reporter_iso3, partner_label,
                  month is null
         order by dataset, flow, reporter, partner = 'WLD' desc, partner
+        """
+    )
+
+
+@cached_query
+def partner_codes_apart() -> pd.DataFrame:
+    """Partner codes that are not ISO3 countries: groupings (never counted as countries)
+    and country codes no library maps to ISO3 (kept, under their source's code)."""
+    return run_query(
+        """
+        select partner_id as code, name, kind,
+               case when kind = 'grouping' then 'grouping of countries: never added to them'
+                    else 'country or territory without an ISO3 code: kept under this code'
+               end as treatment
+        from dim_partner
+        where not has_iso3 and kind <> 'total'
+        order by kind desc, code
         """
     )
 

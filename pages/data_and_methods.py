@@ -63,8 +63,8 @@ def coverage_section() -> pd.DataFrame:
     shown = cov.assign(hs_chapters=cov["hs_chapters"].map(view.chapters_label))
     st.caption(
         "Computed from the warehouse (every trade row, view `stg_trade_flows`): one row per "
-        "dataset, flow, reporter, partner and frequency. 'WLD' is the all-partners (World) "
-        "total."
+        "dataset, flow, reporter, partner and frequency ('223 countries' where a dataset has "
+        "more than ten). 'WLD' is the all-partners (World) total."
     )
     table_block(
         cov,
@@ -75,6 +75,27 @@ def coverage_section() -> pd.DataFrame:
         units="periods and row counts",
     )
     return cov
+
+
+def partner_codes_section() -> None:
+    st.header("Partners that are not ISO countries")
+    codes = queries.partner_codes_apart()
+    unmapped = codes[codes["kind"] == "country"]
+    st.caption(
+        "Every Census country code, OTEXA country name and FAO area code in the shipped files "
+        "is mapped to ISO3 by a maintained library (country_converter; FAO's own ISO3 column), "
+        "never by hand (`python -m etl.countries`, seed etl/seeds/partner_codes.csv). "
+        f"{text.plural(len(unmapped), 'code')} could not be mapped: they are kept under their "
+        "source's code, listed here, never dropped. Groupings (Census EU, OECD, ASEAN and "
+        "continents; OTEXA names starting with '_'; FAO regions) are kept apart and never "
+        "counted as countries."
+    )
+    table_block(
+        codes,
+        key="partner_codes",
+        title="Partner codes that are not ISO countries",
+        source="Table dim_partner, built from etl/seeds/partner_codes.csv",
+    )
 
 
 def trade_rows_block(df: pd.DataFrame, *, key: str, title: str, units: str) -> None:
@@ -283,6 +304,7 @@ if require_warehouse():
     check_links()
     sources_section()
     coverage = coverage_section()
+    partner_codes_section()
     caveats_section(coverage)
     mapping_section()
     downloads_section()
