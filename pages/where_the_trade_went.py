@@ -169,8 +169,10 @@ def notes(source: str) -> str:
         "Sources stay apart: Census and OTEXA are customs value, UN Comtrade is CIF; no "
         "figure here adds or divides one by another. OTEXA's apparel (all fibres) is not "
         "exactly HS chapters 61 and 62.",
-        "WRO product groups are not offered here: they are sums of HS6 lines, and no source "
-        "in this warehouse has a group's HS6 lines from every supplier.",
+        "Products are the HS codes with Census data from every supplier (chapters in the "
+        "shipped data) and OTEXA's apparel. WRO product groups are not offered here: they "
+        "are sums of HS6 lines, and no source in this warehouse has a group's HS6 lines from "
+        "every supplier.",
     ]
     if not comtrade.empty and comtrade["partners"].iloc[0] < sq.EVERY_SUPPLIER_MIN_PARTNERS:
         r = comtrade.iloc[0]
