@@ -35,7 +35,7 @@ TRADE_MARTS = (
 
 
 def pages() -> list[str]:
-    from dashboard.components import PAGES
+    from dashboard.navigation import PAGES
 
     return [p for p in PAGES if (ROOT / p).exists()]
 
@@ -105,12 +105,10 @@ def time_pages(db: Path, repeat: int) -> dict[str, tuple[float, float]]:
     results = {}
     for page in pages():
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+        at.run()
+        at.switch_page(page)
         started = time.perf_counter()
         at.run()
-        if page != "app.py":
-            at.switch_page(page)
-            started = time.perf_counter()
-            at.run()
         cold = time.perf_counter() - started
         if at.exception:
             raise SystemExit(f"{page} raised: {at.exception[0].message}")

@@ -200,47 +200,38 @@ def monthly_codes(family: str) -> pd.DataFrame:
     )
 
 
-@cached_query
-def china_share_by_year(source: str, hs_code: str) -> pd.DataFrame:
-    """China's share of US imports of one code, where the same source has a world total."""
-    return run_query(
-        """
-        with china as (
-            select year, value_usd, dataset, vintage from mart_us_imports_by_year_partner_hs
-            where source = $source and hs_code = $hs_code and partner_iso3 = 'CHN'
-        ), world as (
-            select year, value_usd, dataset, vintage from mart_us_imports_by_year_partner_hs
-            where source = $source and hs_code = $hs_code and partner_iso3 = 'WLD'
-        )
-        select year, china.value_usd as china_usd, world.value_usd as world_usd,
-               china.value_usd / world.value_usd as china_share,
-               china.dataset || ',' || world.dataset as datasets
-        from china join world using (year)
-        order by year
-        """,
-        {"source": source, "hs_code": hs_code},
-    )
+# The marts and period columns a China's-share query reads, by frequency (identifiers
+# cannot be parameters; only these two are ever formatted into the SQL).
+SHARE_MARTS = {
+    "year": ("mart_us_imports_by_year_partner_hs", "year"),
+    "month": ("mart_us_imports_by_month_partner_hs", "period"),
+}
 
 
 @cached_query
-def china_share_by_month(hs_code: str) -> pd.DataFrame:
-    """China's share of US imports of one code by month (Census customs value)."""
+def china_share(source: str, hs_codes: tuple, frequency: str) -> pd.DataFrame:
+    """China's share of US imports of each code by year or month, where the same source
+    (so the same value basis) has a world total for it."""
+    if frequency not in SHARE_MARTS:
+        raise ValueError(f"unknown frequency {frequency!r}")
+    mart, period = SHARE_MARTS[frequency]
     return run_query(
-        """
-        with china as (
-            select period, value_usd, dataset from mart_us_imports_by_month_partner_hs
-            where source = 'census' and hs_code = $hs_code and partner_iso3 = 'CHN'
-        ), world as (
-            select period, value_usd, dataset from mart_us_imports_by_month_partner_hs
-            where source = 'census' and hs_code = $hs_code and partner_iso3 = 'WLD'
+        f"""
+        with rows as (
+            select hs_code, {period} as period, partner_iso3, value_usd, dataset
+            from {mart}
+            where source = $source and list_contains($codes, hs_code)
+              and partner_iso3 in ('CHN', 'WLD')
         )
-        select period, china.value_usd as china_usd, world.value_usd as world_usd,
-               china.value_usd / world.value_usd as china_share,
-               china.dataset || ',' || world.dataset as datasets
-        from china join world using (period)
-        order by period
-        """,
-        {"hs_code": hs_code},
+        select c.hs_code, c.period as {period}, c.value_usd as china_usd,
+               w.value_usd as world_usd, c.value_usd / w.value_usd as china_share,
+               c.dataset || ',' || w.dataset as datasets
+        from rows as c
+        join rows as w on w.hs_code = c.hs_code and w.period = c.period
+        where c.partner_iso3 = 'CHN' and w.partner_iso3 = 'WLD'
+        order by c.hs_code, c.period
+        """,  # noqa: S608
+        {"source": source, "codes": list(hs_codes)},
     )
 
 

@@ -172,17 +172,17 @@ def test_embed_view_shows_only_the_chosen_chart(app_env):
 def test_chart_exports_carry_the_data_vintage_of_their_source_line(app_env):
     """export_meta's vintage: the vintages the chart's source line names, even when the
     line is wrapped for a half-width chart."""
-    from dashboard import components, queries
+    from dashboard import queries, render
     from dashboard.impact_view import chart_source
 
     sources = queries.all_sources()
     comtrade = sources[sources["dataset"].str.startswith("comtrade_us")]
-    line = components.source_line(list(comtrade["dataset"]))
+    line = render.source_line(list(comtrade["dataset"]))
     want = sorted(set(comtrade["upstream_vintage"]))
     assert want and all(v for v in want)
-    assert sorted(components.vintages_in(line)) == want
-    assert sorted(components.vintages_in(chart_source(line))) == want
-    assert components.vintages_in("Source: unknown (no provenance recorded for this data)") == []
+    assert sorted(render.vintages_in(line)) == want
+    assert sorted(render.vintages_in(chart_source(line))) == want
+    assert render.vintages_in("Source: unknown (no provenance recorded for this data)") == []
 
 
 def test_exports_list_the_filters_by_their_labels_not_their_url_keys(app_env):
