@@ -270,9 +270,12 @@ def synthetic_warehouse(warehouse_path, tmp_path_factory) -> Path:
             con.execute(
                 """
                 insert into mart_exports_by_year_reporter_partner_hs
-                    (source, dataset, value_basis, reporter_iso3, reporter_name, partner_iso3,
-                     hs_code, hs_level, description, year, value_usd, net_weight_kg, vintage)
-                values ('comtrade', 'synthetic_test_exports', 'FOB', $r, $r, $p, '200290', 6,
+                    (source, dataset, value_basis, reporter_iso3, reporter_name,
+                     reporter_is_country, partner_iso3, partner_name, hs_code, hs_level,
+                     description, year, value_usd, net_weight_kg, vintage)
+                values ('comtrade', 'synthetic_test_exports', 'FOB', $r,
+                        (select name from dim_country where iso3 = $r), true, $p,
+                        (select name from dim_partner where partner_id = $p), '200290', 6,
                         'SYNTHETIC TEST ROW', $y, $v, $w, 'SYNTHETIC, not real')
                 """,
                 {"r": reporter, "p": partner, "y": year, "v": value, "w": weight},

@@ -9,7 +9,6 @@ import streamlit as st
 
 from dashboard import charts, filters, queries, suppliers_view, text, theme
 from dashboard import paste_view as view
-from dashboard import supplier_queries as sq
 from dashboard.blocks import Chart, Note, Prose, Table
 from dashboard.page import Page, Section
 from dashboard.paste_view import MEASURES, PASTE_HS, REF_HEADING, REF_THEMES, TOP_N
@@ -62,7 +61,7 @@ def choose_year(label: str, years, key: str, where=None) -> int:
 
 
 def exports() -> list:
-    domains = sq.paste_export_domains()
+    domains = queries.paste_export_domains()
     out = (
         fao_exports(domains)
         if not domains.empty
@@ -86,7 +85,7 @@ def fao_exports(domains: pd.DataFrame) -> list:
     measure = filters.select(
         "Measure", measures, "paste_fao_measure", default="quantity", where=cols[1]
     )
-    df = sq.paste_exports_by_exporter(domain, measure)
+    df = queries.paste_exports_by_exporter(domain, measure)
     return [
         Prose("paste/faostat_series.md", "caption"),
         *fao_share_chart(df, labels[domain], measure),

@@ -9,7 +9,6 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, filters, queries, text, theme
-from dashboard import supplier_queries as sq
 from dashboard.blocks import Chart, Note
 from dashboard.page import Page, Section
 from dashboard.render import source_line
@@ -76,7 +75,9 @@ def sidebar(family: str) -> Filters:
 def default_partners(family: str, largest: int = 4) -> list[str]:
     """China and the largest suppliers of the family's chapters in the latest 12 months of
     monthly Census data (every supplier); China, Vietnam and Mexico without such data."""
-    top = sq.largest_census_suppliers(tuple(queries.FAMILY_SHARE_CHAPTERS[family]), largest + 1)
+    top = queries.largest_census_suppliers(
+        tuple(queries.FAMILY_SHARE_CHAPTERS[family]), largest + 1
+    )
     if top.empty:
         return ["CHN", "VNM", "MEX"]
     return ["CHN", *[p for p in top["iso3"] if p != "CHN"][:largest]]

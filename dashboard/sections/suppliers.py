@@ -8,7 +8,6 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import charts, filters, queries, text, theme
-from dashboard import supplier_queries as sq
 from dashboard import suppliers_view as view
 from dashboard.blocks import Chart, Note, Prose, Table
 from dashboard.page import Page, Section
@@ -62,16 +61,16 @@ def page() -> Page:
 def supplier_frame(source: str, product: str) -> pd.DataFrame:
     """One source's rows for one product: period, partner, kind, value, dataset, vintage."""
     if source == "census":
-        df = sq.census_monthly_suppliers(product)
+        df = queries.census_monthly_suppliers(product)
     else:
-        df = sq.otexa_apparel_suppliers().rename(columns={"year": "period"})
+        df = queries.otexa_apparel_suppliers().rename(columns={"year": "period"})
     return df.rename(columns={"value_usd": "value"})
 
 
 def product_options(source: str) -> dict[str, str]:
     if source == "otexa":
         return {APPAREL: "Apparel, all fibres (OTEXA category group 1)"}
-    products = sq.census_monthly_products()
+    products = queries.census_monthly_products()
     return {r.code: f"HS {r.code} {r.description.capitalize()}" for r in products.itertuples()}
 
 
@@ -79,7 +78,7 @@ def product_words(source: str, product: str) -> str:
     """The product as a chart title names it: 'HS 61 (apparel and clothing ...)'."""
     if source == "otexa":
         return "apparel (all fibres)"
-    description = sq.census_monthly_products().set_index("code")["description"][product]
+    description = queries.census_monthly_products().set_index("code")["description"][product]
     return f"HS {product} ({description.lower()})"
 
 
@@ -137,7 +136,7 @@ def gap_note(source: str) -> str:
     """Where the annual series has its gap, and why (ref_data_exclusions)."""
     if source != "otexa":
         return ""
-    left_out = sq.data_exclusions("otexa_apparel_dollars")
+    left_out = queries.data_exclusions("otexa_apparel_dollars")
     if left_out.empty:
         return ""
     years = " and ".join(str(y) for y in left_out["year"])
@@ -226,9 +225,9 @@ def every_supplier(c: Choice) -> list:
 def not_compared(_c: Choice) -> list:
     """What this page leaves out and why, in the data's own terms."""
     notes = [Prose("went/sources_apart.md")]
-    counts = sq.annual_partner_counts()
+    counts = queries.annual_partner_counts()
     comtrade = counts[counts["source"] == "comtrade"]
-    if not comtrade.empty and comtrade["partners"].iloc[0] < sq.EVERY_SUPPLIER_MIN_PARTNERS:
+    if not comtrade.empty and comtrade["partners"].iloc[0] < queries.EVERY_SUPPLIER_MIN_PARTNERS:
         r = comtrade.iloc[0]
         notes.append(
             Note(

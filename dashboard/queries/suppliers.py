@@ -1,6 +1,5 @@
-"""What the warehouse says of every supplier and every exporter: US imports by partner from
-the sources that list every country (Census monthly, OTEXA apparel annual, Comtrade where
-fetched for every partner), and world tomato-paste exports by exporter (FAOSTAT).
+"""The Where the trade went page's questions: US imports from every supplier, from the
+sources that list every country (Census monthly, OTEXA apparel annual).
 
 Parameterised SQL, cached at dashboard.db's one boundary. Census groupings (EU, ASEAN,
 continents) never appear among suppliers: partner_kind keeps them apart.
@@ -111,21 +110,6 @@ def annual_partner_counts() -> pd.DataFrame:
 
 
 @cached_query
-def comtrade_annual_suppliers(hs_code: str) -> pd.DataFrame:
-    """Annual US imports of one HS code by every partner Comtrade holds (CIF)."""
-    return run_query(
-        """
-        select year, partner_iso3, partner_name, partner_kind, value_usd, dataset, vintage
-        from mart_us_imports_by_year_partner_hs
-        where source = 'comtrade' and hs_code = $hs_code
-          and partner_kind in ('country', 'total')
-        order by year, partner_iso3
-        """,
-        {"hs_code": hs_code},
-    )
-
-
-@cached_query
 def largest_census_suppliers(hs_codes: tuple, limit: int) -> pd.DataFrame:
     """The countries US imports of these HS codes came from most in the latest 12 months
     whose monthly Census data hold every supplier (customs value), biggest first."""
@@ -159,58 +143,4 @@ def largest_census_suppliers(hs_codes: tuple, limit: int) -> pd.DataFrame:
         limit $limit
         """,
         {"codes": list(hs_codes), "limit": limit},
-    )
-
-
-# --- world tomato-paste exports (FAOSTAT) ---------------------------------------------------
-
-FAO_MEASURES = {"quantity": "quantity_t", "value": "value_usd"}
-
-
-def _fao_measure(measure: str) -> str:
-    if measure not in FAO_MEASURES:
-        raise ValueError(f"unknown measure {measure!r}")
-    return measure
-
-
-@cached_query
-def paste_export_domains() -> pd.DataFrame:
-    """FAOSTAT domains with paste exports, their years and measures."""
-    return run_query(
-        """
-        select domain, any_value(domain_label) as label, min(year) as first_year,
-               max(year) as last_year, count(value_usd) > 0 as has_value
-        from mart_paste_exports_by_year_exporter
-        where exporter_id = 'WLD'
-        group by domain
-        order by domain desc
-        """
-    )
-
-
-@cached_query
-def paste_exports_by_exporter(domain: str, measure: str) -> pd.DataFrame:
-    """Every ISO exporter's tomato-paste exports by year in one FAOSTAT domain, with World,
-    each exporter's share of World and its rank among ISO exporters that year."""
-    _fao_measure(measure)
-    return run_query(
-        """
-        with rows as (
-            select year, exporter_id, exporter_name, exporter_kind,
-                   case when $measure = 'value' then value_usd else quantity_t end as amount,
-                   case when $measure = 'value' then world_value_usd else world_quantity_t end
-                       as world_amount,
-                   datasets as dataset, vintage
-            from mart_paste_exports_by_year_exporter
-            where domain = $domain and (has_iso3 or exporter_id = 'WLD')
-        )
-        select *, amount / nullif(world_amount, 0) as share,
-               case when exporter_id <> 'WLD' and amount > 0 then
-                   rank() over (partition by year, exporter_id = 'WLD'
-                                order by amount desc nulls last) end as rank
-        from rows
-        where amount is not null
-        order by year, exporter_id
-        """,
-        {"domain": domain, "measure": measure},
     )
