@@ -10,14 +10,8 @@ import streamlit as st
 
 from dashboard import filters
 from dashboard.db import warehouse_version
-from dashboard.impact_view import (
-    BASE_YEARS,
-    COUNTERFACTUALS,
-    DEFAULTS,
-    RAMP_YEARS,
-    Param,
-    percent,
-)
+from dashboard.impact_parameters import RAMP_YEARS, Param, percent
+from dashboard.impact_view import BASE_YEARS, COUNTERFACTUALS, DEFAULTS
 from dashboard.model_runs import SCENARIOS, default_scenarios
 from exposure.assumptions import PRODUCT_GROUPS
 

@@ -1,13 +1,10 @@
-"""What the WRO impact page shows, as pure functions: the model's parameters as sliders
-(`Param`), the scenario they configure, the frames, summaries and tables beside each chart,
-and the assumptions behind each result in words. No st.* calls.
+"""What the WRO impact page shows, as pure functions: the frames, summaries and tables
+beside each chart, and the assumptions behind each result in words. No st.* calls.
 """
 
 from __future__ import annotations
 
-import math
 import textwrap
-from dataclasses import dataclass
 
 import pandas as pd
 
@@ -19,11 +16,10 @@ from exposure.assumptions import (
     COTTON_FAMILY,
     COTTON_GROUPS,
     PRODUCT_GROUPS,
-    SCENARIO_LEVELS,
     TOMATO_GROUPS,
     USER,
 )
-from exposure.backtest import ALL_PARTNERS, THIRD_COUNTRIES, actual_values
+from exposure.backtest import actual_values
 
 BASIS_WORDS = "CIF value"
 CHINA = "CHN"
@@ -38,8 +34,6 @@ DEFAULTS = {
     "impact_counterfactual": "constant",
 }
 DEFAULT_GROUP = "cotton_apparel"
-RAMP_YEARS = (2021, 2022, 2023, 2024)
-TOMATO_PROCESSED = ("tomato_paste_preserved", "tomato_sauces")
 THIS_RUN = "this run"
 
 PARAMETER_WORDS = {
@@ -67,134 +61,6 @@ PROJECTION_ASSUMPTIONS = (
 AT_RISK_ASSUMPTIONS = (
     "xinjiang_share", "covered_content", "indirect_reliance", "enforcement", "uflpa_uplift",
 )  # fmt: skip
-
-BT_SCOPES = {
-    CHINA: "China",
-    "VNM": "Vietnam",
-    "MEX": "Mexico",
-    THIRD_COUNTRIES: "Third countries (Vietnam and Mexico)",
-    ALL_PARTNERS: "All partners in the data",
-}
-YEAR_BY_YEAR_USD = (
-    "projected (USD)",
-    "no-WRO counterfactual (USD)",
-    "actual (USD)",
-    "error (USD)",
-)
-
-
-# --- parameters ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Param:
-    """One slider: an assumption `name` applied to `scopes`, shown in percent."""
-
-    key: str
-    name: str
-    scopes: tuple[str, ...]
-    label: str
-    help: str
-
-    def default(self, scenario: exposure.Scenario) -> float:
-        if self.name == "ramp":
-            return scenario.ramp(int(self.scopes[0]))
-        return scenario.value(self.name, self.scopes[0])
-
-
-def parameters(group_labels: dict[str, str]) -> list[Param]:
-    out = [
-        Param(
-            "impact_enforcement",
-            "enforcement",
-            ("",),
-            "Enforcement",
-            "Share of exposed trade detained or deterred. No source: an assumption.",
-        ),
-        Param(
-            "impact_uflpa_uplift",
-            "uflpa_uplift",
-            ("",),
-            "UFLPA uplift",
-            "Added to enforcement once the UFLPA is in force (21 June 2022; part of 2022, "
-            "all of 2023 on). No source: an assumption.",
-        ),
-        Param(
-            "impact_substitution",
-            "substitution",
-            ("",),
-            "Substitution",
-            "Share of lost supply replaced by other partners. No source: an assumption.",
-        ),
-        Param(
-            "impact_reliance_cotton",
-            "indirect_reliance",
-            COTTON_FAMILY,
-            "Third-country reliance: cotton and textiles",
-            "Share of a third country's cotton and textile products made with Chinese "
-            "inputs (all four cotton-family groups). No source: an assumption.",
-        ),
-        Param(
-            "impact_reliance_tomato",
-            "indirect_reliance",
-            TOMATO_PROCESSED,
-            "Third-country reliance: tomato paste and sauces",
-            "Share of a third country's paste and sauces made with Chinese paste. No "
-            "source: an assumption.",
-        ),
-    ]
-    for year in RAMP_YEARS:
-        out.append(
-            Param(
-                f"impact_ramp_{year}", "ramp", (str(year),),
-                f"{year}" + (" onwards" if year == RAMP_YEARS[-1] else ""),
-                f"Share of the full effect reached in {year}. No source: an assumption.",
-            )
-        )  # fmt: skip
-    for group in PRODUCT_GROUPS:
-        out.append(
-            Param(
-                f"impact_xj_{group}", "xinjiang_share", (group,), group_labels.get(group, group),
-                "Xinjiang's share of China's output for this group (default from the cited "
-                "figures: see the assumptions table).",
-            )
-        )  # fmt: skip
-    out.append(
-        Param(
-            "impact_cotton_content_other", "covered_content", ("other_textiles",),
-            "Cotton content of other textiles",
-            "Share of 'other textiles' (HS 50-63 not described as cotton) containing cotton. "
-            "No source: an assumption.",
-        )
-    )  # fmt: skip
-    return out
-
-
-def close(a: float, b: float) -> bool:
-    return math.isclose(a, b, rel_tol=0, abs_tol=1e-9)
-
-
-def percent(share: float) -> float:
-    return round(share * 100.0, 4)
-
-
-def configured(
-    base: exposure.Scenario, params: list[Param], values: dict[str, float]
-) -> exposure.Scenario:
-    """The scenario with every slider that differs from its value applied (in [0, 1])."""
-    scenario = base
-    for p in params:
-        value = values[p.key] / 100.0
-        if p.name == "ramp":
-            year = int(p.scopes[0])
-            # A year after the last given keeps the last value: set it when it differs.
-            if not close(value, scenario.ramp(year)):
-                scenario = scenario.with_value("ramp", value, str(year))
-            continue
-        for scope in p.scopes:
-            if not close(value, scenario.value(p.name, scope)):
-                scenario = scenario.with_value(p.name, value, scope)
-    return scenario
 
 
 def changed_text(scenario: exposure.Scenario, labels: dict[str, str]) -> str:
@@ -361,155 +227,6 @@ def at_risk_table(df: pd.DataFrame) -> pd.DataFrame:
             "exposed_value_usd", "enforcement", "at_risk_value_usd",
         ]
     ].sort_values(["product_group_label", "partner"])  # fmt: skip
-
-
-# --- backtest ------------------------------------------------------------------------------
-
-
-def scope_colour(scope: str) -> str:
-    return theme.partner_colour(scope) if scope in theme.PARTNER_COLOURS else AGGREGATE_COLOUR
-
-
-def backtest_errors(bt, scope: str, labels: dict, order: dict) -> pd.DataFrame:
-    """The backtest's mean errors for one set of partners, with group labels, in the
-    groups' order."""
-    mape = bt.mape[bt.mape["partners"] == scope].copy()
-    mape["product_group_label"] = mape["product_group"].map(labels)
-    mape["sort_order"] = mape["product_group"].map(order)
-    return mape.sort_values("sort_order", ignore_index=True)
-
-
-def backtest_summary(mape: pd.DataFrame, scope: str) -> str:
-    beats = mape[mape["mape_pct"] < mape["counterfactual_mape_pct"]]
-    return (
-        f"{BT_SCOPES[scope]}: the projection has a smaller mean error than the no-WRO "
-        f"counterfactual for {len(beats)} of {len(mape)} product groups. "
-        + "; ".join(
-            f"{r['product_group_label']} {r['mape_pct']:.1f}% (counterfactual "
-            f"{r['counterfactual_mape_pct']:.1f}%)"
-            for _, r in mape.sort_values("sort_order").iterrows()
-        )
-        + "."
-    )
-
-
-def backtest_table(mape: pd.DataFrame, defaults: pd.DataFrame, scope: str) -> pd.DataFrame:
-    """This run's errors by group beside the default scenarios' (`defaults`: the default
-    scenarios' backtest mape), rounded as shown."""
-    defaults = defaults[defaults["partners"] == scope].pivot_table(
-        index="product_group", columns="scenario", values="mape_pct"
-    )
-    return pd.DataFrame(
-        {
-            "product group": mape["product_group_label"],
-            "this run": mape["mape_pct"].round(1),
-            **{
-                f"{lvl} default": mape["product_group"].map(defaults.get(lvl)).round(1)
-                for lvl in SCENARIO_LEVELS
-                if lvl in defaults
-            },
-            "no-WRO counterfactual": mape["counterfactual_mape_pct"].round(1),
-            "years compared": mape["n"],
-            "years with no trade": mape["n_zero_actual"],
-        }
-    )
-
-
-def year_by_year(comparison: pd.DataFrame, scope: str, labels: dict) -> pd.DataFrame:
-    """Projected, counterfactual and actual imports with the errors, for one set of
-    partners."""
-    comp = comparison
-    if scope == THIRD_COUNTRIES:
-        comp = comp[comp["partner_iso3"] != CHINA]
-    elif scope != ALL_PARTNERS:
-        comp = comp[comp["partner_iso3"] == scope]
-    return pd.DataFrame(
-        {
-            "product group": comp["product_group"].map(labels),
-            "partner": comp["partner_iso3"],
-            "year": comp["year"],
-            "projected (USD)": comp["projected_usd"],
-            "no-WRO counterfactual (USD)": comp["counterfactual_usd"],
-            "actual (USD)": comp["actual_usd"],
-            "error (USD)": comp["error_usd"],
-            "error (%)": comp["pct_error"].round(1),
-            "counterfactual error (%)": comp["counterfactual_pct_error"].round(1),
-        }
-    )
-
-
-# --- published estimates -------------------------------------------------------------------
-
-
-def published_quotes(published: pd.DataFrame) -> list[tuple[str, list[str]]]:
-    """Each distinct published quote as Markdown (quote, source, date, link, figure ids),
-    with the ids of the figures transcribed from it."""
-    out = []
-    seen = set()
-    for _, fig in published.sort_values("figure_id").iterrows():
-        if fig["quote"] in seen:
-            continue
-        seen.add(fig["quote"])
-        same = list(published.loc[published["quote"] == fig["quote"], "figure_id"])
-        url = fig["url"]
-        link = f" ([link]({url}))" if isinstance(url, str) and url else ""
-        when = fig["publication_date"]
-        when = when if isinstance(when, str) and when else "undated"
-        out.append(
-            (
-                f"> {md(fig['quote'])}  \n> — *{md(fig['source_name'])}*, {when}{link} · "
-                f"reference figure{'s' if len(same) > 1 else ''} "
-                + ", ".join(f"`{i}`" for i in same),
-                same,
-            )
-        )
-    return out
-
-
-def reference_lines(ref: pd.DataFrame) -> str:
-    """'Beside it' lines for one quote: the model's and the data's numbers, by year."""
-    if ref.empty:
-        return ""
-    lines = []
-    model = ref.dropna(subset=["model_value"])
-    if not model.empty:
-        lines.append(
-            "Model, this run (China's three cotton groups, projection vs the no-WRO "
-            "counterfactual): "
-            + ", ".join(f"{int(r['year'])} {r['model_value']:+.1f}%" for _, r in model.iterrows())
-        )
-    data = ref.dropna(subset=["data_value"])
-    if not data.empty:
-        what = (
-            "actual vs the base year, all causes"
-            if ref["figure_id"].iloc[0] == "PUB-01"
-            else "China's share of US apparel imports, HS 61+62, all fibres, from the World"
-        )
-        lines.append(
-            f"Trade data, UN Comtrade CIF ({what}): "
-            + ", ".join(
-                f"{int(r['year'])} {r['data_value']:{'+' if what.startswith('actual') else ''}.1f}%"
-                for _, r in data.iterrows()
-            )
-        )
-    lines.append(f"Why they differ: {ref['comparison_note'].iloc[0]}")
-    missing = ref[ref["data_value"].isna() & ref["model_value"].isna()]
-    for _, r in missing.iterrows():
-        lines.append(f"{int(r['year'])}: {r['comparison_note']}")
-    return "\n".join(f"- {md(line)}" for line in lines)
-
-
-def reference_table(ref: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "figure": ref["figure_id"],
-            "year": ref["year"],
-            "published (%)": ref["published_value"],
-            "model, this run (%)": ref["model_value"].round(1),
-            "trade data (%)": ref["data_value"].round(1),
-            "what each number is": ref["comparison_note"],
-        }
-    )
 
 
 # --- assumptions ---------------------------------------------------------------------------

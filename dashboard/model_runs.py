@@ -12,7 +12,8 @@ import streamlit as st
 
 import exposure
 from dashboard import queries
-from dashboard.impact_view import THIS_RUN, column_map, configured, parameters
+from dashboard.impact_parameters import configured, parameters
+from dashboard.impact_view import THIS_RUN, column_map
 
 # UN Comtrade is the only source with annual partner data for 2015-2025 (CIF value); the
 # Census file (customs value) covers China in 2017 only. One basis, never mixed.

@@ -8,9 +8,11 @@ from dataclasses import dataclass
 import pandas as pd
 import streamlit as st
 
+from dashboard import backtest_view as bt_view
 from dashboard import charts, filters, queries, text
 from dashboard import impact_view as view
 from dashboard.blocks import Box, Chart, Metric, Note, Prose, Row, Table
+from dashboard.impact_parameters import parameters
 from dashboard.impact_settings import settings
 from dashboard.model_runs import SCENARIOS, default_at_risk, default_backtest, model_inputs, run
 from dashboard.page import Page, Section
@@ -68,7 +70,7 @@ def model_run() -> Run:
     data["source"] = source_line(data["imports"]["datasets"])
     labels = view.column_map(data["imports"], "product_group", "product_group_label")
     names = view.column_map(data["imports"], "partner_iso3", "partner")
-    cfg = settings(view.parameters(labels))
+    cfg = settings(parameters(labels))
     with st.spinner("Running the model"):
         scenario, result, bt = run(
             cfg["version"],
@@ -202,33 +204,33 @@ def at_risk(r: Run) -> list:
 def backtest(r: Run) -> list:
     bt, cfg = r.backtest, r.cfg
     scope = filters.select(
-        "Partners compared", view.BT_SCOPES, "impact_bt_partners", default=view.CHINA
+        "Partners compared", bt_view.BT_SCOPES, "impact_bt_partners", default=view.CHINA
     )
     order = view.column_map(r.data["imports"], "product_group", "sort_order")
-    mape = view.backtest_errors(bt, scope, r.labels, order)
+    mape = bt_view.backtest_errors(bt, scope, r.labels, order)
     fig = charts.backtest_chart(
         mape,
-        colour=view.scope_colour(scope),
+        colour=bt_view.scope_colour(scope),
         title=f"Backtest: error of the projection, {min(bt.years)}-{max(bt.years)}",
-        subtitle=f"{view.BT_SCOPES[scope]}; {SCENARIOS[cfg['level']].lower()} scenario as set, "
+        subtitle=f"{bt_view.BT_SCOPES[scope]}; {SCENARIOS[cfg['level']].lower()} scenario as set, "
         f"base year {cfg['base_year']}",
         source=view.chart_source(r.data["source"]),
     )
     defaults = default_backtest(cfg["version"], cfg["base_year"], cfg["counterfactual"])
-    table = view.backtest_table(mape, defaults.mape, scope)
-    chart = Chart("backtest", fig, mape, view.backtest_summary(mape, scope), table)
+    table = bt_view.backtest_table(mape, defaults.mape, scope)
+    chart = Chart("backtest", fig, mape, bt_view.backtest_summary(mape, scope), table)
     source = r.data["source"]
     return [
         Row([[chart], [published(bt.reference_points, r.data["published"])]], widths=[3, 2]),
         Note(
             f"**Backtest table: mean absolute percentage error (MAPE, %) by product group, "
-            f"{view.BT_SCOPES[scope]}**",
+            f"{bt_view.BT_SCOPES[scope]}**",
             "markdown",
         ),
         Table(
             table,
             key="backtest_table",
-            title=f"Backtest: MAPE by product group, {view.BT_SCOPES[scope]}",
+            title=f"Backtest: MAPE by product group, {bt_view.BT_SCOPES[scope]}",
             source=source,
             units="mean absolute percentage error, %",
         ),
@@ -236,14 +238,14 @@ def backtest(r: Run) -> list:
         Box(
             [
                 Table(
-                    view.year_by_year(bt.comparison, scope, r.labels),
+                    bt_view.year_by_year(bt.comparison, scope, r.labels),
                     key="backtest_years",
-                    title=f"Backtest year by year, {view.BT_SCOPES[scope]}",
+                    title=f"Backtest year by year, {bt_view.BT_SCOPES[scope]}",
                     source=source,
                     units=f"USD, {view.BASIS_WORDS}; errors in USD and %",
                     column_config={
                         c: st.column_config.NumberColumn(format="%,.0f")
-                        for c in view.YEAR_BY_YEAR_USD
+                        for c in bt_view.YEAR_BY_YEAR_USD
                     },
                 )
             ],
@@ -256,16 +258,16 @@ def published(ref, estimates) -> Box:
     """The published estimates as quotes with their citation, each followed by the numbers
     from this run and from the trade data that stand beside it (never charted)."""
     blocks = [Prose("impact/published.md", "caption")]
-    for quote, ids in view.published_quotes(estimates):
+    for quote, ids in bt_view.published_quotes(estimates):
         blocks.append(Note(quote, "markdown"))
-        lines = view.reference_lines(ref[ref["figure_id"].isin(ids)])
+        lines = bt_view.reference_lines(ref[ref["figure_id"].isin(ids)])
         if lines:
             blocks.append(Note(lines))
     blocks.append(
         Box(
             [
                 Table(
-                    view.reference_table(ref),
+                    bt_view.reference_table(ref),
                     key="reference_points",
                     title="Published estimates beside the model and the trade data",
                     source="Reference figures PUB-* (ref_figures, transcribed, quoted on the "
