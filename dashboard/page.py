@@ -54,9 +54,13 @@ def run(page: Page) -> None:
     shared = page.sidebar() if page.sidebar else None
     sections = page.sections(shared) if page.sidebar else page.sections()
     if target is None:
+        chart_ids = [c for s in sections for c in s.charts]
+        link = st.sidebar.empty()  # filled last; a fragment's rerun refills it
         for section in sections:
-            run_section(section, shared if page.sidebar else None)
-        link_box([c for s in sections for c in s.charts])
+            run_section(
+                section, shared if page.sidebar else None, lambda: link_box(link, chart_ids)
+            )
+        link_box(link, chart_ids)
     else:
         embed(sections, shared if page.sidebar else None, target)
     problems = filters.link_problems(page.known_keys)
@@ -84,13 +88,23 @@ def _build(section: Section, shared) -> Sequence[Block]:
     return section.build(shared) if shared is not None else section.build()
 
 
-def run_section(section: Section, shared) -> None:
+def run_section(section: Section, shared, refresh_link=lambda: None) -> None:
+    """Draw a section; as a fragment, its own widgets rerun it alone, and then refresh the
+    link box, which holds their values too."""
+
     def draw() -> None:
         if section.title:
             st.subheader(section.title)
         render.blocks(_build(section, shared))
 
-    st.fragment(draw)() if section.fragment else draw()
+    def draw_fragment() -> None:
+        draw()
+        refresh_link()  # on a full run the page's last link box replaces this one
+
+    if section.fragment:
+        st.fragment(draw_fragment)()
+    else:
+        draw()
 
 
 def embed(sections: Sequence[Section], shared, target: str) -> None:
@@ -99,10 +113,13 @@ def embed(sections: Sequence[Section], shared, target: str) -> None:
         if target in section.charts:
             built = _build(section, shared)
             found = [c for c in charts_in(built) if c.id == target]
+            notes = notes_for_embed(built)
             if found:
                 render.chart(found[0], bare=True)
-            for note in notes_for_embed(built):
+            for note in notes:
                 render.note(note)
+            if not found and not notes:
+                st.info(f"The chart '{md(target)}' has no data in this warehouse.")
             return
     ids = [c for s in sections for c in s.charts]
     where = f"its charts are {', '.join(ids)}" if ids else "it has no charts"
@@ -112,9 +129,9 @@ def embed(sections: Sequence[Section], shared, target: str) -> None:
     )
 
 
-def link_box(chart_ids: list[str]) -> None:
+def link_box(holder, chart_ids: list[str]) -> None:
     """The permalink of the current view in the sidebar: every filter is in the URL."""
-    with st.sidebar:
+    with holder.container():
         st.markdown("**Link to this view**")
         st.code(filters.current_link(), language=None, wrap_lines=True)
         embed_hint = (
