@@ -67,6 +67,7 @@ MART_MODELS = (
     "mart_tomato_production_by_year_country",
     "mart_paste_exports_by_year_exporter",
     "mart_us_apparel_imports_by_year_partner",
+    "mart_data_currency_by_dataset",
 )
 # No table's meaning depends on its physical row order (every query and download orders
 # explicitly), so inserts need not keep it: about 20 % faster on large CSVs.

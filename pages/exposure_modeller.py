@@ -327,6 +327,7 @@ skeleton.run(
     skeleton.Page(
         title="Exposure modeller",
         intro="modeller/intro.md",
+        data=("comtrade_annual",),
         sections=lambda: [skeleton.Section("Your import lines", body)],
     )
 )

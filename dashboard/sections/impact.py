@@ -44,6 +44,7 @@ def page() -> Page:
     return Page(
         title="WRO impact",
         intro="impact/intro.md",
+        data=("comtrade_annual",),
         sidebar=model_run,
         sections=lambda r: [
             Section("", headline),

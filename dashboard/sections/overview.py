@@ -18,6 +18,7 @@ def page() -> Page:
     return Page(
         title="WRO Trade Monitor",
         intro="overview/intro.md",
+        data=("comtrade_annual",),
         sections=lambda: [
             Section("What the WRO is", scope),
             Section(

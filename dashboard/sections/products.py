@@ -46,6 +46,7 @@ def page(family: str) -> Page:
     return Page(
         title=title,
         intro=intro,
+        data=("comtrade_annual", "census_monthly"),
         sidebar=partial(sidebar, family),
         sections=lambda f: [
             Section("By WRO product group", group_section, ("group",), fragment=True),
