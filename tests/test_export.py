@@ -259,7 +259,7 @@ def test_default_server_started_lazily_once_for_two_exports():
 
 
 def test_kaleido_server_restarts_after_the_browser_died():
-    srv = export.KaleidoServer(defer_tab_reload=False)  # also covers plain kaleido.Kaleido
+    srv = export.KaleidoServer()
     try:
         fig = synthetic_figure()
         assert export.figure_bytes(fig, "svg", server=srv).startswith(b"<svg")
@@ -366,7 +366,7 @@ def test_xlsx_has_data_and_about_sheets_and_round_trips():
     about = {r[0]: r[1] for r in wb["about"].iter_rows(min_row=2, values_only=True)}
     csv_meta, _ = export.read_export_csv(export.csv_bytes(df, meta, generated_at=GENERATED))
     assert about == csv_meta  # the same metadata in both formats
-    back = pd.read_excel(io.BytesIO(data), sheet_name="data")
+    back = pd.read_excel(io.BytesIO(data), sheet_name="data", engine="openpyxl")
     _assert_same_table(back, df, xml=True)
     ws = wb["data"]
     assert ws["D2"].value == -3.5 and ws["D2"].data_type == "n"
