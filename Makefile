@@ -7,7 +7,7 @@ DB     ?= data/trade.duckdb
 STREAMLIT_FLAGS := --server.headless=true --server.address=127.0.0.1 --server.port=$(PORT) \
                    --browser.gatherUsageStats=false
 
-.PHONY: help run data test lint format bench clean
+.PHONY: help run data test test-fast lint format docs bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
@@ -40,6 +40,9 @@ test: $(BIN)/.installed-dev ## set up and run the whole test suite (unit, AppTes
 lint: $(BIN)/.installed-dev ## ruff lint and format check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+docs: $(BIN)/.installed ## rewrite the tables docs/methodology.md makes from data files
+	$(BIN)/python scripts/methodology_table.py
 
 format: $(BIN)/.installed-dev ## apply ruff fixes and formatting
 	$(BIN)/ruff check --fix .

@@ -19,10 +19,9 @@ from dashboard.components import (
     share_link,
     source_line,
 )
+from exposure.domain import COTTON_GROUPS, TOMATO_GROUPS, WRO_YEAR
 
-LAST_PRE_WRO_YEAR = 2020  # the WRO took effect on 13 January 2021
-COTTON_GROUPS = ("cotton_fibre_yarn_fabric", "cotton_apparel", "cotton_made_ups")
-TOMATO_GROUPS = ("fresh_tomatoes", "tomato_paste_preserved", "tomato_sauces")
+LAST_PRE_WRO_YEAR = WRO_YEAR - 1  # the WRO took effect on 13 January 2021
 
 
 def quote(figure) -> None:

@@ -24,12 +24,6 @@ PAGES = {
 
 CHART_IDS = "_chart_ids"  # the charts drawn on this run, for the embed hint
 
-BASIS_WORDS = {
-    "CIF": "CIF value (incl. freight and insurance)",
-    "customs": "customs value (excl. freight and insurance)",
-    "FOB": "FOB value",
-}
-
 
 def source_line(datasets) -> str:
     """'Source: <agency> (<basis>, current USD); <vintage>; our copy <date>.' for each dataset."""
@@ -42,7 +36,7 @@ def source_line(datasets) -> str:
         agency = row.upstream_agency
         if agency.startswith("UN Comtrade"):
             agency = "UN Comtrade Database"
-        basis = BASIS_WORDS.get(row.value_basis, "")
+        basis = text.basis_words(row.value_basis, gloss=True)
         basis_text = f", {basis}" if basis else ""
         parts.append(f"{agency}{basis_text}; {row.upstream_vintage}")
     unique = list(dict.fromkeys(parts))

@@ -20,7 +20,7 @@ from dashboard.impact_view import (
     percent,
 )
 from dashboard.model_runs import SCENARIOS, default_scenarios
-from exposure.assumptions import PRODUCT_GROUPS
+from exposure.domain import PRODUCT_GROUPS
 
 SIGNATURE = "_impact_defaults_for"  # (base year, scenario) the parameter widgets hold
 TOP_SLIDERS = (

@@ -14,19 +14,18 @@ import pandas as pd
 import exposure
 from dashboard import text, theme
 from dashboard.text import md
-from exposure.assumptions import (
-    ASSUMPTION,
+from exposure.assumptions import ASSUMPTION, SCENARIO_LEVELS, USER
+from exposure.backtest import ALL_PARTNERS, THIRD_COUNTRIES, actual_values
+from exposure.domain import (
+    CHINA,
     COTTON_FAMILY,
     COTTON_GROUPS,
     PRODUCT_GROUPS,
-    SCENARIO_LEVELS,
     TOMATO_GROUPS,
-    USER,
+    TOMATO_PROCESSED,
 )
-from exposure.backtest import ALL_PARTNERS, THIRD_COUNTRIES, actual_values
 
-BASIS_WORDS = "CIF value"
-CHINA = "CHN"
+BASIS_WORDS = text.BASIS_WORDS["CIF"]  # the model runs on Comtrade's CIF values
 ALL = "ALL"
 AGGREGATE_COLOUR = "#333333"  # a sum over partners has no partner's colour
 
@@ -39,7 +38,6 @@ DEFAULTS = {
 }
 DEFAULT_GROUP = "cotton_apparel"
 RAMP_YEARS = (2021, 2022, 2023, 2024)
-TOMATO_PROCESSED = ("tomato_paste_preserved", "tomato_sauces")
 THIS_RUN = "this run"
 
 PARAMETER_WORDS = {

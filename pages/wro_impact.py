@@ -26,8 +26,8 @@ from dashboard.components import (
 from dashboard.embed import is_embedded
 from dashboard.impact_settings import settings
 from dashboard.model_runs import SCENARIOS, default_at_risk, default_backtest, model_inputs, run
-from exposure.assumptions import PRODUCT_GROUPS
 from exposure.backtest import BACKTEST_YEARS
+from exposure.domain import PRODUCT_GROUPS
 
 
 def beside_and_chart():
