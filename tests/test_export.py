@@ -185,6 +185,7 @@ def _png_size(data: bytes) -> tuple[int, int]:
     return struct.unpack(">II", data[16:24])
 
 
+@pytest.mark.kaleido
 def test_png_is_export_size_at_scale_two_and_shows_the_china_colour(rendered):
     _, out = rendered
     w, h = export.EXPORT_WIDTH * 2, export.EXPORT_HEIGHT * 2
@@ -202,6 +203,7 @@ def _svg_text(root: ET.Element) -> str:
     return " ".join(" ".join(el.itertext()) for el in root.iter() if el.tag.endswith("text"))
 
 
+@pytest.mark.kaleido
 def test_svg_has_size_and_the_stamped_text(rendered):
     meta, out = rendered
     root = ET.fromstring(out["svg"])
@@ -213,6 +215,7 @@ def test_svg_has_size_and_the_stamped_text(rendered):
         assert expected in text, expected
 
 
+@pytest.mark.kaleido
 def test_pdf_is_a_pdf(rendered):
     _, out = rendered
     assert out["pdf"].startswith(b"%PDF")
@@ -224,6 +227,7 @@ def test_pdf_is_a_pdf(rendered):
     assert float(box[2]) == pytest.approx(export.EXPORT_HEIGHT * 0.75, abs=1)
 
 
+@pytest.mark.kaleido
 def test_kaleido_server_is_reused_and_thread_safe(server, rendered):
     assert server.starts == 1  # three exports, one browser
     pid = server.pid
@@ -247,6 +251,7 @@ def test_kaleido_server_is_reused_and_thread_safe(server, rendered):
     assert server.renders == 6
 
 
+@pytest.mark.kaleido
 def test_default_server_started_lazily_once_for_two_exports():
     srv = export.kaleido_server()
     before = srv.starts
@@ -258,6 +263,8 @@ def test_default_server_started_lazily_once_for_two_exports():
     assert srv.starts - before <= 1 and srv.pid == pid
 
 
+@pytest.mark.kaleido
+@pytest.mark.slow  # starts a second browser
 def test_kaleido_server_restarts_after_the_browser_died():
     srv = export.KaleidoServer()
     try:

@@ -454,6 +454,7 @@ def test_a_fetch_dir_without_its_query_is_named(tmp_path):
         census.read_requests(tmp_path)
 
 
+@pytest.mark.slow  # builds a warehouse twice
 def test_fetched_months_reach_the_warehouse_and_a_refetch_replaces_them(env, httpserver):
     """End to end as a user runs it: fetch, build, fetch one month again, build again."""
     from etl.build import build
@@ -790,6 +791,7 @@ def test_read_raw_names_the_file_and_row_of_a_bad_row(tmp_path, bad, message):
 # --- through `python -m etl` ----------------------------------------------------------
 
 
+@pytest.mark.slow  # a Python subprocess
 def test_module_entry_point_fails_without_traceback(tmp_path):
     with HTTPServer() as server:
         url = server.url_for("/hs")

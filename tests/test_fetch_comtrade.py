@@ -217,6 +217,8 @@ def test_second_fetch_of_the_same_year_wins(env, httpserver):
     ).fetchall() == [("200290", 45678901.5), ("61", 21300000000.0), ("62", 19876543210.0)]
 
 
+@pytest.mark.apptest
+@pytest.mark.slow  # builds a warehouse
 def test_fetched_world_paste_exports_fill_the_paste_page(env, httpserver, monkeypatch):
     """What the Tomato paste page tells a user to do, end to end: fetch every reporter's
     exports of 200290, build, and the page draws China's share from them."""

@@ -235,7 +235,7 @@ def test_get_times_out_and_retries(slow_server):
 
     slow_server.expect_request("/data").respond_with_handler(handler)
     logged = []
-    resp = _get(slow_server, logged, timeout=1.0, retries=2)
+    resp = _get(slow_server, logged, timeout=0.3, retries=2)
     assert resp.status == 200 and resp.attempts == 2
     assert logged == ["  Census API timed out; retrying in 0 s (attempt 2 of 3)"]
 
