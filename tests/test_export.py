@@ -419,6 +419,37 @@ def test_a_control_character_before_a_formula_does_not_unmask_it_in_xlsx():
     ]
 
 
+def test_xlsx_writes_time_zones_as_text_and_keeps_naive_dates():
+    """Excel has no time zones: aware datetimes (a datetime64 column or objects) become
+    ISO text; naive ones stay dates."""
+    df = pd.DataFrame(
+        {
+            "aware": pd.to_datetime(["2026-06-18T09:30:00Z", None], utc=True),
+            "objects": [datetime(2026, 6, 18, 9, 30, tzinfo=UTC), "text"],
+            "naive": pd.to_datetime(["2026-06-18", "2026-06-19"]),
+        }
+    )
+    wb = openpyxl.load_workbook(io.BytesIO(export.xlsx_bytes(df, synthetic_meta())))
+    rows = list(wb["data"].iter_rows(min_row=2, values_only=True))
+    assert rows[0][:2] == ("2026-06-18T09:30:00+00:00", "2026-06-18T09:30:00+00:00")
+    assert rows[1][0] is None and rows[1][1] == "text"
+    assert [r[2] for r in rows] == [datetime(2026, 6, 18), datetime(2026, 6, 19)]
+
+
+def test_xlsx_more_sheets_go_through_the_same_writer_and_neutralising():
+    df = synthetic_table()
+    checks = pd.DataFrame({"row": [2, None], "message": ["=bad cell", "ok"]})
+    data = export.xlsx_bytes(df, synthetic_meta(), more_sheets={"checks": checks})
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    assert wb.sheetnames == ["data", "about", "checks"]
+    assert list(wb["checks"].iter_rows(values_only=True)) == [
+        ("row", "message"),
+        (2, "'=bad cell"),
+        (None, "ok"),
+    ]
+    assert all(cell.font.b for ws in wb.worksheets for cell in ws[1])  # header rows
+
+
 def test_neutralise_touches_text_only():
     assert export.neutralise(-3.5) == -3.5
     assert export.neutralise("-3.5") == "'-3.5"
