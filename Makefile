@@ -7,10 +7,10 @@ DB     ?= data/trade.duckdb
 STREAMLIT_FLAGS := --server.headless=true --server.address=127.0.0.1 --server.port=$(PORT) \
                    --browser.gatherUsageStats=false
 
-.PHONY: help run data test lint format bench clean
+.PHONY: help run data test test-fast lint format docs bench clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,9 +37,16 @@ test: $(BIN)/.installed-dev ## set up and run the whole test suite (unit, AppTes
 	./scripts/ensure-chromium.sh
 	$(BIN)/python -m pytest
 
+# The pure tests: no AppTest, browser, kaleido or warehouse build (markers in pyproject.toml).
+test-fast: $(BIN)/.installed-dev ## run the pure tests (under 15 s), for every change
+	$(BIN)/python -m pytest -q -m "not apptest and not browser and not kaleido and not slow"
+
 lint: $(BIN)/.installed-dev ## ruff lint and format check
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+docs: $(BIN)/.installed ## rewrite the tables docs/methodology.md makes from data files
+	$(BIN)/python scripts/methodology_table.py
 
 format: $(BIN)/.installed-dev ## apply ruff fixes and formatting
 	$(BIN)/ruff check --fix .

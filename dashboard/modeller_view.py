@@ -199,28 +199,10 @@ def report_xlsx(
 ) -> bytes:
     """The XLSX report: sheets data and about (dashboard.export), the assumptions, and the
     checks (every message about the input, rows left out included) when there are any."""
-    from openpyxl import load_workbook
-
-    book = load_workbook(io.BytesIO(export.xlsx_bytes(table, meta)))
-    extra = {"assumptions": assumptions}
+    sheets = {"assumptions": assumptions}
     if messages is not None and not messages.empty:
-        extra["checks"] = messages
-    for name, frame in extra.items():
-        sheet = book.create_sheet(name)
-        safe = export.safe_table(frame)
-        sheet.append(list(safe.columns))
-        for row in safe.itertuples(index=False):
-            sheet.append([xlsx_cell(v) for v in row])
-    buf = io.BytesIO()
-    book.save(buf)
-    return buf.getvalue()
-
-
-def xlsx_cell(value):
-    """A plain Python value openpyxl can store (NaN and NA as empty cells)."""
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
-        return None
-    return value.item() if hasattr(value, "item") else value
+        sheets["checks"] = messages
+    return export.xlsx_bytes(table, meta, more_sheets=sheets)
 
 
 def totals(result: pd.DataFrame) -> dict[str, float]:

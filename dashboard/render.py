@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, export, filters, queries
+from dashboard import charts, export, filters, queries, text
 from dashboard.blocks import Box, Chart, Downloads, Links, Metric, Note, Prose, Row, Table
 from dashboard.text import md_without_maths
 
@@ -36,8 +36,8 @@ def draw(block, *, embed: bool = False) -> None:
     elif isinstance(block, Note):
         note(block)
     elif isinstance(block, Prose):
-        text = prose_text(block.path)
-        st.caption(text) if block.kind == "caption" else st.markdown(md_without_maths(text))
+        prose = prose_text(block.path)
+        st.caption(prose) if block.kind == "caption" else st.markdown(md_without_maths(prose))
     elif isinstance(block, Metric):
         st.metric(block.label, block.value, delta=block.delta, delta_color="off")
     elif isinstance(block, Row):
@@ -195,12 +195,6 @@ def table_downloads(block: Table) -> None:
 
 # --- source lines ---------------------------------------------------------------------------
 
-BASIS_WORDS = {
-    "CIF": "CIF value (incl. freight and insurance)",
-    "customs": "customs value (excl. freight and insurance)",
-    "FOB": "FOB value",
-}
-
 
 def source_line(datasets) -> str:
     """'Source: <agency> (<basis>); <vintage>' for each dataset, ' | ' between them."""
@@ -213,7 +207,7 @@ def source_line(datasets) -> str:
         agency = row.upstream_agency
         if agency.startswith("UN Comtrade"):
             agency = "UN Comtrade Database"
-        basis = BASIS_WORDS.get(row.value_basis, "")
+        basis = text.basis_words(row.value_basis, gloss=True)
         basis_text = f", {basis}" if basis else ""
         parts.append(f"{agency}{basis_text}; {row.upstream_vintage}")
     return "Source: " + " | ".join(dict.fromkeys(parts))

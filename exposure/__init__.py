@@ -4,14 +4,9 @@ See docs/methodology.md. Every parameter travels as an `Assumption` with its sou
 or its "assumption" label.
 """
 
-from exposure.assumptions import (
-    Assumption,
-    Scenario,
-    assumptions_frame,
-    default_scenario,
-    default_scenarios,
-)
+from exposure.assumptions import Assumption, Scenario, assumptions_frame
 from exposure.backtest import BacktestResult, backtest
+from exposure.defaults import default_scenario, default_scenarios
 from exposure.model import (
     ModelResult,
     baseline,

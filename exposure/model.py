@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from exposure.assumptions import AGGREGATE_PARTNERS, DATA, WRO_YEAR, Assumption, Scenario
+from exposure.assumptions import DATA, Assumption, Scenario
+from exposure.domain import AGGREGATE_PARTNERS, CHINA, WRO_YEAR
 
-CHINA = "CHN"
 COUNTERFACTUALS = ("constant", "trend")
 TREND_YEARS = (2015, 2019)  # pre-WRO window for the optional trend counterfactual
 MIN_TREND_POINTS = 3

@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 
 
-def open_page(page: str | None = None, params: dict | None = None, timeout: float = 30) -> AppTest:
+def open_page(page: str | None = None, params: dict | None = None, timeout: float = 60) -> AppTest:
     """Run app.py with `params` in the URL, then switch to `page` (None = Overview).
     Fails the test if the script raised."""
     at = AppTest.from_file(APP, default_timeout=timeout)

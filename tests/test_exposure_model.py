@@ -15,11 +15,9 @@ from exposure.assumptions import (
     USER,
     Assumption,
     Scenario,
-    default_scenario,
-    default_scenarios,
     uflpa_year_fraction,
-    xinjiang_cotton_share,
 )
+from exposure.defaults import default_scenario, default_scenarios
 from exposure.model import (
     baseline,
     line_exposure,
@@ -27,6 +25,7 @@ from exposure.model import (
     trade_at_risk,
     trend_growth,
 )
+from exposure.sourced_defaults import xinjiang_cotton_share
 from exposure.uploads import FULLY_MAPPED_CHAPTERS, WHOLE_PREFIXES, map_hs_codes
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -9,10 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from openpyxl import Workbook, load_workbook
-from streamlit.testing.v1 import AppTest
 
 import exposure
 from dashboard import export, render, text
+from tests.apptest import open_page
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -181,22 +181,13 @@ def test_report_says_which_rows_were_left_out(page, tables):
 # --- the page in AppTest -----------------------------------------------------------------------
 
 
-def open_page() -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.run()
-    at.switch_page(PAGE)
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
-
 def expected(tables, data: bytes, scenario) -> pd.DataFrame:
     lines, _ = exposure.parse_upload(data, "lines.csv", tables["countries"])
     return exposure.line_exposure(lines, scenario, tables["groups"])
 
 
 def test_page_starts_empty_with_the_limit_stated(app_env):
-    at = open_page()
+    at = open_page(PAGE)
     assert at.get("file_uploader")
     assert "up to 2 MB" in at.file_uploader(key="modeller_upload").label
     assert any("Upload a file or add lines" in i.value for i in at.info)
@@ -207,7 +198,7 @@ def test_page_starts_empty_with_the_limit_stated(app_env):
 
 
 def test_an_upload_is_computed_line_by_line(app_env, tables):
-    at = open_page()
+    at = open_page(PAGE)
     at.file_uploader(key="modeller_upload").set_value(("lines.csv", LINES_CSV, "text/csv")).run()
     assert not at.exception, [e.message for e in at.exception]
     want = expected(tables, LINES_CSV, tables["scenarios"]["central"])
@@ -240,7 +231,7 @@ def test_an_upload_is_computed_line_by_line(app_env, tables):
 
 
 def test_scenario_and_enforcement_change_the_lines(app_env, tables):
-    at = open_page()
+    at = open_page(PAGE)
     at.file_uploader(key="modeller_upload").set_value(("lines.csv", LINES_CSV, "text/csv")).run()
     central = at.metric[2].value
     at.radio(key="modeller_scenario").set_value("low").run()
@@ -259,7 +250,7 @@ def test_scenario_and_enforcement_change_the_lines(app_env, tables):
 
 
 def test_a_malformed_upload_shows_row_messages(app_env):
-    at = open_page()
+    at = open_page(PAGE)
     up = at.file_uploader(key="modeller_upload")
     up.set_value(("bad.csv", MALFORMED_CSV, "text/csv")).run()
     assert not at.exception
@@ -274,7 +265,7 @@ def test_a_malformed_upload_shows_row_messages(app_env):
 
 
 def test_the_world_total_is_not_an_origin(app_env):
-    at = open_page()
+    at = open_page(PAGE)
     data = (
         b"hs_code,origin,annual_value_usd\n"
         b"610910,WLD,100\n610910,World (all partners),5\n610910,CHN,100\n"
@@ -286,7 +277,7 @@ def test_the_world_total_is_not_an_origin(app_env):
 
 
 def test_typed_lines_in_the_table(app_env, tables):
-    at = open_page()
+    at = open_page(PAGE)
     at.radio(key="modeller_input").set_value("table").run()
     assert at.data_editor[0].editing_mode == "dynamic"
     at.session_state["modeller_editor"] = {
@@ -311,6 +302,6 @@ def test_typed_lines_in_the_table(app_env, tables):
 
 def test_no_chart_or_figure_is_made_from_uploads(app_env):
     """The page shows the user's numbers in tables only; no warehouse series is mixed in."""
-    at = open_page()
+    at = open_page(PAGE)
     at.file_uploader(key="modeller_upload").set_value(("lines.csv", LINES_CSV, "text/csv")).run()
     assert not [json.loads(c.proto.spec) for c in at.get("plotly_chart")]

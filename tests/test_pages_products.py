@@ -3,11 +3,7 @@
 import pytest
 
 from tests.apptest import figures, open_page, plain_title
-from tests.plotly_json import points
-
-
-def traces(fig: dict) -> dict[str, dict]:
-    return {t["name"]: t for t in fig["data"]}
+from tests.plotly_json import points, traces
 
 
 def test_overview_headlines_match_the_group_mart(app_env, warehouse):

@@ -8,9 +8,9 @@ from dashboard.blocks import Chart, Links, Metric, Note, Prose, Row
 from dashboard.navigation import PAGES
 from dashboard.page import Page, Section
 from dashboard.render import source_line
-from exposure.assumptions import COTTON_GROUPS, TOMATO_GROUPS
+from exposure.domain import COTTON_GROUPS, TOMATO_GROUPS, WRO_YEAR
 
-LAST_PRE_WRO_YEAR = 2020  # the WRO took effect on 13 January 2021
+LAST_PRE_WRO_YEAR = WRO_YEAR - 1  # the WRO took effect on 13 January 2021
 SCOPE_QUOTES = ("WRO-05", "WRO-06", "WRO-07")
 
 
