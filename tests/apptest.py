@@ -33,3 +33,8 @@ def plain_title(fig: dict) -> str:
     """A figure's title without its subtitle and markup."""
     title = fig["layout"]["title"]["text"].split("<br>")[0]
     return title.replace("<b>", "").replace("</b>", "")
+
+
+def link_notes(at: AppTest) -> list[str]:
+    """The page's notes on its link ('Part of this link could not be used: ...')."""
+    return [w.value for w in at.warning if "could not be used" in w.value]

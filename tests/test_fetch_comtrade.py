@@ -255,7 +255,12 @@ def test_fetched_world_paste_exports_fill_the_paste_page(env, httpserver, monkey
     monkeypatch.setenv("TRADE_DB", str(db))
     at = open_page("pages/tomato_paste_world_trade.py")
     assert not any("no country-by-year table" in i.value for i in at.info)
-    [share] = [f for f in figures(at) if plain_title(f).startswith("China's share")]
+    # the Comtrade chart, beside FAOSTAT's shipped one
+    [share] = [
+        f
+        for f in figures(at)
+        if plain_title(f).startswith("China's share of world tomato-paste exports, UN Comtrade")
+    ]
     china = next(t for t in share["data"] if t["name"] == "China")
     assert dict(zip(china["x"], china["y"], strict=True)) == pytest.approx(expected)
     sources = " ".join(a.get("text", "") for a in share["layout"]["annotations"])

@@ -135,7 +135,7 @@ def test_every_table_has_its_csv_and_excel_downloads(app_env, page):
 
 
 def test_codes_no_library_maps_and_groupings_are_listed(app_env, warehouse):
-    at = open_page()
+    at = open_page(PAGE)
     codes = table_with(at, "code", "name", "kind", "treatment")
     by_code = codes.set_index("code")
     assert by_code.loc["census:5083", "name"] == "WEST BANK ADMINISTERED BY ISRAEL"

@@ -113,14 +113,14 @@ def test_snapshot_charts_chinas_share_of_world_paste_exports_from_faostat(app_en
 
 
 def test_faostat_series_are_shown_one_at_a_time(app_env, warehouse):
-    at = open_page({"paste_fao_domain": "SCL"})
+    at = open_page(PAGE, {"paste_fao_domain": "SCL"})
     fig = figures(at)["China's share of world tomato-paste exports"]
     years = sorted(points(traces(fig)["China"]))
     assert (years[0], years[-1]) == (2010, 2022)
     assert "supply utilization (SCL)" in fig["layout"]["title"]["text"]
     # the SCL series has no export value: quantity is the only measure offered
     assert at.selectbox(key="paste_fao_measure").options == ["Quantity (tonnes)"]
-    at = open_page({"paste_fao_measure": "value"})
+    at = open_page(PAGE, {"paste_fao_measure": "value"})
     fig = figures(at)["China's share of world tomato-paste exports"]
     china_2019 = warehouse.execute(
         """select value_share from mart_paste_exports_by_year_exporter
