@@ -50,6 +50,8 @@ STAGING_VIEWS = (
     "stg_otexa_apparel",
 )
 STAGING_MODELS = (*TRADE_FLOW_STAGING, *STAGING_VIEWS)
+# Tables the marts read that are not published (dropped before the file is swapped in).
+INTERMEDIATE_MODELS = ("int_trade_revisions",)
 MART_MODELS = (
     "dim_country",
     "dim_partner",
@@ -67,6 +69,8 @@ MART_MODELS = (
     "mart_paste_exports_by_year_exporter",
     "mart_us_apparel_imports_by_year_partner",
     "mart_data_currency_by_dataset",
+    "mart_revisions_by_figure",
+    "mart_revision_checks_by_vintage_pair",
 )
 # No table's meaning depends on its physical row order (every query and download orders
 # explicitly), so inserts need not keep it (docs/benchmarks.md, "ETL throughput").
@@ -82,8 +86,11 @@ class BuildError(Exception):
     """A build step failed; the message names the step."""
 
 
+LAYERS = {"stg_": "staging", "int_": "intermediate"}
+
+
 def model_sql(name: str) -> str:
-    layer = "staging" if name.startswith("stg_") else "marts"
+    layer = next((d for prefix, d in LAYERS.items() if name.startswith(prefix)), "marts")
     return (paths.SQL_DIR / layer / f"{name}.sql").read_text(encoding="utf-8")
 
 
@@ -130,7 +137,7 @@ def load_snapshot(con, raw_root: Path, entries, log) -> None:
         log(f"  raw_{entry.dataset_id}: {entry.file}")
 
 
-def run_models(con, log, names=STAGING_MODELS + MART_MODELS) -> None:
+def run_models(con, log, names=STAGING_MODELS + INTERMEDIATE_MODELS + MART_MODELS) -> None:
     for name in names:
         kind = "view" if name in STAGING_VIEWS else "table"
         sql = model_sql(name)

@@ -34,11 +34,13 @@ STAGING_COLUMNS = [
 
 # Each source's staging table gives every column but vintage_date, which the view adds.
 SOURCE_TABLE_COLUMNS = [c for c in STAGING_COLUMNS if c[0] != "vintage_date"]
+# The fetched sources' staging tables keep every vintage and say which row is current.
+FETCHED_TABLE_COLUMNS = [*SOURCE_TABLE_COLUMNS, ("is_current", "BOOLEAN")]
 
 # stg_census_api stores only what varies between its rows; stg_trade_flows adds the rest.
 CENSUS_API_COLUMNS = [
     c
-    for c in STAGING_COLUMNS
+    for c in FETCHED_TABLE_COLUMNS
     if c[0]
     not in (
         "source",
@@ -47,7 +49,6 @@ CENSUS_API_COLUMNS = [
         "hs_revision",
         "value_basis",
         "net_weight_kg",
-        "vintage_date",
     )
 ]
 
@@ -67,7 +68,10 @@ def staged(model: str, **raw_tables: pd.DataFrame) -> duckdb.DuckDBPyConnection:
     con.execute(f"create table {model} as {build.model_sql(model)}")
     for other in build.TRADE_FLOW_STAGING:
         if other != model:
-            columns = CENSUS_API_COLUMNS if other == "stg_census_api" else SOURCE_TABLE_COLUMNS
+            columns = {
+                "stg_census_api": CENSUS_API_COLUMNS,
+                "stg_comtrade_api": FETCHED_TABLE_COLUMNS,
+            }.get(other, SOURCE_TABLE_COLUMNS)
             con.execute(f"create table {other} ({', '.join(f'{n} {t}' for n, t in columns)})")
     con.execute(f"create view stg_trade_flows as {build.model_sql('stg_trade_flows')}")
     return con

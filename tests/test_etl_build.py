@@ -432,8 +432,12 @@ def test_returned_counts_match_the_database(second_build):
     db, counts, _steps = second_build
     assert table_counts(db) == counts
     # Comtrade's API staging table is empty until something is fetched; Census's holds the
-    # shipped API answer (census_api_hs2_monthly_2023_2024), staged by the same path.
-    assert {t: n for t, n in counts.items() if n == 0} == {"stg_comtrade_api": 0}
+    # shipped API answer (census_api_hs2_monthly_2023_2024), staged by the same path. The
+    # snapshot's two vintages of the 2024 months agree: no revised figure.
+    assert {t: n for t, n in counts.items() if n == 0} == {
+        "stg_comtrade_api": 0,
+        "mart_revisions_by_figure": 0,
+    }
     assert counts["stg_census_api"] == 50_143
 
 

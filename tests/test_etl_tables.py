@@ -46,9 +46,29 @@ GRAINS = {
     "events": ("event_id",),
     "ref_figures": ("figure_id",),
     "ref_data_exclusions": ("dataset_id", "year"),
+    "mart_revisions_by_figure": (
+        "source",
+        "reporter_iso3",
+        "flow",
+        "partner_iso3",
+        "hs_code",
+        "year",
+        "month",
+        "new_vintage_date",
+        "new_dataset",
+    ),
+    "mart_revision_checks_by_vintage_pair": (
+        "source",
+        "old_dataset",
+        "old_vintage",
+        "new_dataset",
+        "new_vintage",
+    ),
 }
 # Key columns that may legitimately be NULL: the month of an annual row.
-NULLABLE_KEYS = {("stg_trade_flows", "month")}
+NULLABLE_KEYS = {("stg_trade_flows", "month"), ("mart_revisions_by_figure", "month")}
+# Tables the shipped snapshot leaves empty: its one pair of vintages agrees on every figure.
+EMPTY_IN_SNAPSHOT = {"mart_revisions_by_figure"}
 
 # Tables with an HS code column, and the name of that column and of its level.
 HS_COLUMNS = {
@@ -101,6 +121,7 @@ def test_trade_rows_have_one_type_per_column_whatever_their_source(warehouse):
     assert described == STAGING_COLUMNS
     for table in sorted(SOURCE_STAGING):
         types = dict((r[0], r[1]) for r in rows(warehouse, f"describe {table}"))
+        types.pop("is_current", None)  # the fetched sources' flag; the view filters on it
         assert types.items() <= dict(STAGING_COLUMNS).items(), table
 
 
@@ -122,7 +143,8 @@ def test_grain_is_unique(warehouse, table):
         f"select {keys}, count(*) as n from {table} group by all having count(*) > 1 limit 5",
     )
     assert dupes == [], f"{table}: duplicate grain rows ({keys}): {dupes}"
-    assert scalar(warehouse, f"select count(*) from {table}") > 0, f"{table} is empty"
+    n = scalar(warehouse, f"select count(*) from {table}")
+    assert (n == 0) if table in EMPTY_IN_SNAPSHOT else (n > 0), f"{table}: {n} rows"
 
 
 @pytest.mark.parametrize("table", sorted(GRAINS))

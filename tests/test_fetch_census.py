@@ -99,7 +99,7 @@ def staged(raw: Path) -> duckdb.DuckDBPyConnection:
 def rows(con, where="true") -> list[tuple]:
     return con.execute(
         "select partner_iso3, hs_code, hs_level, year, month, value_usd, quantity, "
-        f"quantity_unit from stg_census_api where {where} "
+        f"quantity_unit from stg_census_api where is_current and {where} "
         "order by partner_iso3, hs_code, year, month"
     ).fetchall()
 
@@ -246,7 +246,9 @@ def test_second_fetch_of_the_same_month_wins(env, httpserver):
     assert len(census.read_raw(env)) == 4
     con = staged(env)
     assert [(r[4], r[5]) for r in rows(con)] == [(1, 61234567.0), (2, 48765432.0), (3, 55509999.0)]
-    fetched = con.execute("select month, vintage from stg_census_api order by month").fetchall()
+    fetched = con.execute(
+        "select month, vintage from stg_census_api where is_current order by month"
+    ).fetchall()
     assert fetched[0][1] != fetched[2][1]  # months 1-2 from the first fetch, 3 from the second
 
 
@@ -274,7 +276,7 @@ def test_later_fetch_wins_by_its_stamp_not_by_the_order_read(tmp_path):
             )
     con = staged(tmp_path)
     got = con.execute(
-        "select month, value_usd, vintage from stg_census_api order by month"
+        "select month, value_usd, vintage from stg_census_api where is_current order by month"
     ).fetchall()
     assert [(m, v) for m, v, _ in got] == [(1, 61234567.0), (2, 48765432.0), (3, 55509999.0)]
     assert [v for _, _, v in got] == ["Census API, fetched 2025-01-02T03:04:05Z"] * 2 + [
@@ -352,7 +354,8 @@ def test_a_later_fetch_replaces_what_its_answered_requests_cover():
         ("CHN", "52", 2, 2019, 3, 333.0, None, None),
     ]
     assert con.execute(
-        "select count(*) = count(distinct (partner_iso3, hs_code, year, month)) from stg_census_api"
+        "select count(*) = count(distinct (partner_iso3, hs_code, year, month)) "
+        "from stg_census_api where is_current"
     ).fetchone()[0]
 
 

@@ -21,7 +21,7 @@ from pytest_httpserver import HTTPServer
 from etl.fetch_cli import add_fetch_parser
 from etl.sources import comtrade, http, saved
 from tests import fetch_helpers
-from tests.fetch_helpers import SOURCE_TABLE_COLUMNS, assert_no_secret
+from tests.fetch_helpers import FETCHED_TABLE_COLUMNS, assert_no_secret
 
 RECORDED = Path(__file__).resolve().parent / "fixtures" / "recorded" / "comtrade"
 RAW_SNAPSHOT = Path(__file__).resolve().parent.parent / "data" / "raw"
@@ -136,7 +136,7 @@ def test_staging_keeps_only_totals_and_casts(env, httpserver):
 
     con = staged(env)
     described = con.execute("describe stg_comtrade_api").fetchall()
-    assert [(c[0], c[1]) for c in described] == SOURCE_TABLE_COLUMNS
+    assert [(c[0], c[1]) for c in described] == FETCHED_TABLE_COLUMNS
     got = con.execute(
         "select reporter_iso3, partner_iso3, flow, hs_code, hs_level, hs_revision, year, month, "
         "value_usd, value_basis, quantity, quantity_unit, net_weight_kg "
@@ -179,7 +179,7 @@ def test_keyless_preview_every_reporter_exports_split_by_year(env, httpserver, m
     con = staged(env)
     got = con.execute(
         "select reporter_iso3, partner_iso3, flow, value_basis, year, value_usd "
-        "from stg_comtrade_api where year = 2019 order by reporter_iso3"
+        "from stg_comtrade_api where is_current and year = 2019 order by reporter_iso3"
     ).fetchall()
     # 490 "Other Asia, nes" -> TWN and 699 -> IND through the seed; the mot 2000 row is dropped
     assert got == [
@@ -213,7 +213,7 @@ def test_second_fetch_of_the_same_year_wins(env, httpserver):
     assert first.name < second.name
     con = staged(env)
     assert con.execute(
-        "select hs_code, value_usd from stg_comtrade_api order by hs_code"
+        "select hs_code, value_usd from stg_comtrade_api where is_current order by hs_code"
     ).fetchall() == [("200290", 45678901.5), ("61", 21300000000.0), ("62", 19876543210.0)]
 
 
@@ -415,7 +415,7 @@ def test_read_raw_without_fetches_is_empty_with_columns_and_stages(tmp_path):
     assert all(pd.api.types.is_string_dtype(t) for t in frame.dtypes)
     con = staged(tmp_path)
     assert [(c[0], c[1]) for c in con.execute("describe stg_comtrade_api").fetchall()] == (
-        SOURCE_TABLE_COLUMNS
+        FETCHED_TABLE_COLUMNS
     )
     assert con.execute("select count(*) from stg_comtrade_api").fetchone()[0] == 0
 

@@ -1,5 +1,6 @@
 -- Exports as reported by the exporting country, by year, reporter, partner and
--- HS code (e.g. every reporter's tomato-paste exports fetched from Comtrade).
+-- HS code (e.g. every reporter's tomato-paste exports fetched from Comtrade). A figure the
+-- reporter revised carries its latest revision: the value it replaced and its vintage.
 with
 
 flows as (select * from stg_trade_flows where flow = 'X' and month is null),
@@ -7,6 +8,16 @@ flows as (select * from stg_trade_flows where flow = 'X' and month is null),
 countries as (select iso3, name from dim_country where iso3 <> 'WLD'),
 
 partners as (select partner_id, name from dim_partner),
+
+revised as (
+    select source, reporter_iso3, partner_iso3, hs_code, year, old_value_usd, old_vintage
+    from int_trade_revisions
+    where revised and flow = 'X' and month is null
+    qualify row_number() over (
+        partition by source, reporter_iso3, partner_iso3, hs_code, year
+        order by new_vintage_date desc, new_fetched_at desc nulls last
+    ) = 1
+),
 
 ranked as (
     select
@@ -37,10 +48,15 @@ final as (
         r.quantity,
         r.quantity_unit,
         r.net_weight_kg,
-        r.vintage
+        r.vintage,
+        v.old_value_usd as revised_from_usd,
+        v.old_vintage as revised_from_vintage
     from ranked as r
     left join countries as c on c.iso3 = r.reporter_iso3
     left join partners as p on p.partner_id = r.partner_iso3
+    left join revised as v
+        on v.source = r.source and v.reporter_iso3 = r.reporter_iso3
+        and v.partner_iso3 = r.partner_iso3 and v.hs_code = r.hs_code and v.year = r.year
     where r.preference = 1
 )
 

@@ -2,7 +2,8 @@
 -- Where two files hold the same month (the 2024 Census API answer and the USA Trade Online
 -- report of 2026), the later vintage wins and says so in `vintage`; fetched API rows are
 -- the latest. partner_kind says whether a partner is a country, the all-partners total
--- (WLD) or a grouping (never added to countries).
+-- (WLD) or a grouping (never added to countries). A figure an agency revised carries its
+-- latest revision: the value it replaced and that value's vintage (int_trade_revisions).
 with
 
 flows as (
@@ -13,6 +14,17 @@ flows as (
 hs as (select code, description from dim_hs),
 
 partners as (select partner_id, name, kind from dim_partner),
+
+revised as (
+    select partner_iso3, hs_code, year, month, old_value_usd, old_vintage
+    from int_trade_revisions
+    where revised and source = 'census' and reporter_iso3 = 'USA' and flow = 'M'
+        and month is not null
+    qualify row_number() over (
+        partition by partner_iso3, hs_code, year, month
+        order by new_vintage_date desc, new_fetched_at desc nulls last
+    ) = 1
+),
 
 ranked as (
     select
@@ -41,10 +53,15 @@ final as (
         r.value_usd,
         r.quantity,
         r.quantity_unit,
-        r.vintage
+        r.vintage,
+        v.old_value_usd as revised_from_usd,
+        v.old_vintage as revised_from_vintage
     from ranked as r
     left join hs as h on h.code = r.hs_code
     left join partners as p on p.partner_id = r.partner_iso3
+    left join revised as v
+        on r.source = 'census' and v.partner_iso3 = r.partner_iso3 and v.hs_code = r.hs_code
+        and v.year = r.year and v.month = r.month
     where r.preference = 1
 )
 

@@ -1,6 +1,6 @@
 -- US imports by year, partner and WRO product group, summed from HS6 lines.
 -- Quantities come in different units per line, so only net weight is summed,
--- with a count of lines that reported none.
+-- with a count of lines that reported none, and of lines whose value was revised.
 with
 
 lines as (
@@ -25,6 +25,7 @@ final as (
         sum(l.net_weight_kg) as net_weight_kg,
         count(*) as hs6_lines,
         count(*) filter (where l.net_weight_kg is null) as hs6_lines_without_weight,
+        count(*) filter (where l.revised_from_usd is not null) as hs6_lines_revised,
         string_agg(distinct l.dataset, ',' order by l.dataset) as datasets,
         max(l.vintage) as vintage
     from lines as l

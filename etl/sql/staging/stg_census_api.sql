@@ -7,10 +7,12 @@
 -- Census groupings, kept as 'census:<code>' and never counted as countries (dim_partner).
 -- A country code no library maps stays 'census:<code>' too.
 --
--- A later fetch replaces older rows wherever one of its requests that got data covers
--- them (same HS code, same partner or every partner, a month in its range), including
--- rows it no longer returns: Census leaves out flows that were revised to nothing. A
--- shipped answer is older than any fetch.
+-- Every vintage is kept: a later fetch supersedes older rows wherever one of its requests
+-- that got data covers them (same HS code, same partner or every partner, a month in its
+-- range), including rows it no longer returns: Census leaves out flows that were revised
+-- to nothing. A shipped answer is older than any fetch. `is_current` is false on a
+-- superseded row: stg_trade_flows reads only the current rows, int_trade_revisions
+-- compares the vintages.
 --
 -- The columns every Census API row shares (source, reporter, flow, HS revision, value
 -- basis) are added by stg_trade_flows, not stored here.
@@ -66,15 +68,19 @@ countries_by_name as (
     having count(*) = 1
 ),
 
-current_rows as (
-    select r.*
+flagged as (
+    select
+        r.*,
+        not exists (
+            select 1
+            from answered as later
+            -- fetched_at is ISO 8601 UTC text: its text order is its time order
+            where later.hs_code = r."I_COMMODITY"
+                and later.fetched_at > coalesce(r.fetched_at, '')
+                and coalesce(later.cty_code, r."CTY_CODE") = r."CTY_CODE"
+                and r."time" between later.first_month and later.last_month
+        ) as is_current
     from responses as r
-    -- fetched_at is ISO 8601 UTC text: its text order is its time order
-    anti join answered as later
-        on later.hs_code = r."I_COMMODITY"
-        and later.fetched_at > coalesce(r.fetched_at, '')
-        and coalesce(later.cty_code, r."CTY_CODE") = r."CTY_CODE"
-        and r."time" between later.first_month and later.last_month
 ),
 
 renamed as (
@@ -90,8 +96,9 @@ renamed as (
         case when coalesce("UNIT_QY1", '-') not in ('-', '')
             then cast("GEN_QY1_MO" as double) end as quantity,
         nullif(nullif("UNIT_QY1", '-'), '') as quantity_unit,
-        fetch_dir
-    from current_rows
+        fetch_dir,
+        is_current
+    from flagged
 ),
 
 final as (
@@ -113,7 +120,8 @@ final as (
         r.quantity,
         r.quantity_unit,
         a.vintage,
-        a.fetched_at
+        a.fetched_at,
+        r.is_current
     from renamed as r
     left join answers as a on a.fetch_dir = r.fetch_dir
     left join partner_codes as by_code on by_code.code = r.cty_code

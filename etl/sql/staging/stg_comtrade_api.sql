@@ -2,8 +2,9 @@
 -- Renames and casts only, plus Comtrade codes -> ISO3. Only customs procedure
 -- C00, transport mode 0 and second partner 0, so nothing is counted twice. As in
 -- stg_comtrade_snapshot, quantities are kept only on HS6 lines (Comtrade puts 0
--- at HS2/HS4/TOTAL for "not reported"). A key fetched more than once keeps its
--- latest fetch. Unlike stg_census_api, a later fetch does not replace rows it does not
+-- at HS2/HS4/TOTAL for "not reported"). Every vintage is kept: of a key fetched more
+-- than once, the latest fetch is current (`is_current`; stg_trade_flows reads only the
+-- current rows, int_trade_revisions compares the vintages). Unlike stg_census_api, a later fetch does not replace rows it does not
 -- return: an answer that hits the API's cap per call (500 on the keyless preview) may be
 -- cut short, so a missing row is not evidence that the flow was revised away.
 with
@@ -62,14 +63,14 @@ final as (
         case when r.hs_level = 6 then
             nullif(r.net_wgt, case when r.qty_unit is null then 0 end) end as net_weight_kg,
         'UN Comtrade API, fetched ' || strftime(r.fetched_at, '%Y-%m-%dT%H:%M:%SZ') as vintage,
-        r.fetched_at
+        r.fetched_at,
+        row_number() over (
+            partition by r.reporter_code, r.partner_code, r.flow, r.hs_code, r.year, r.month
+            order by r.fetched_at desc, r.fetch_dir desc
+        ) = 1 as is_current
     from renamed as r
     left join countries as reporter on reporter.comtrade_code = r.reporter_code
     left join countries as partner on partner.comtrade_code = r.partner_code
-    qualify row_number() over (
-        partition by r.reporter_code, r.partner_code, r.flow, r.hs_code, r.year, r.month
-        order by r.fetched_at desc, r.fetch_dir desc
-    ) = 1
 )
 
 select * from final

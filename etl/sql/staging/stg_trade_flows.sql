@@ -6,6 +6,8 @@
 -- every row of a source (stg_census_api stores only what varies), and each row's
 -- vintage_date: when its figures were fetched, or the date of the shipped file's vintage
 -- (manifest.csv). Where two files hold the same figure, the marts keep the later vintage.
+-- Only the current rows of the fetched sources: a fetch's superseded rows stay in its
+-- staging table for int_trade_revisions.
 with
 
 manifest as (
@@ -23,10 +25,11 @@ census_api as (
         'HTS' as hs_revision,
         'customs' as value_basis,
         cast(null as double) as net_weight_kg,
-        *
+        * exclude (is_current)
     from stg_census_api
+    where is_current
 ),
-comtrade_api as (select * from stg_comtrade_api),
+comtrade_api as (select * exclude (is_current) from stg_comtrade_api where is_current),
 
 unioned as (
     select * from comtrade_snapshot
