@@ -1,4 +1,5 @@
-"""Command line: `python -m etl build` and `python -m etl fetch {census,comtrade} ...`."""
+"""Command line: `python -m etl build`, `python -m etl fetch {census,comtrade} ...` and
+`python -m etl refresh`."""
 
 import argparse
 import sys
@@ -33,6 +34,10 @@ def main(argv: list[str] | None = None) -> int:
     from etl.fetch_cli import add_fetch_parser
 
     add_fetch_parser(sub)
+
+    from etl.refresh_cli import add_refresh_parser
+
+    add_refresh_parser(sub)
 
     args = parser.parse_args(argv)
     return args.func(args)
