@@ -52,6 +52,7 @@ GROUPS = {
             ":material/menu_book:",
             "data_and_methods",
         ),
+        PageInfo("pages/revisions.py", "Revisions", ":material/history:", "revisions"),
     ),
 }
 # file -> title, every page in sidebar order (tests and benchmarks walk this)

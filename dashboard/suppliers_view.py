@@ -276,4 +276,10 @@ def capped_partners(
     for column in ("dataset", "datasets", "vintage", "value_basis"):
         if column in rest:
             merged[column] = ",".join(sorted(set(",".join(rest[column].dropna()).split(","))))
+    if "revision" in rest:  # the hover note of a revised figure, counted in the sum
+        revised = rest.assign(n=rest["revision"].fillna("") != "").groupby(x)["n"].sum()
+        merged["revision"] = [
+            f"includes {n} revised figure{'s' * (n != 1)}" if n else ""
+            for n in merged[x].map(revised).fillna(0).astype(int)
+        ]
     return pd.concat([df[df["partner_iso3"].isin(shown)], merged], ignore_index=True)

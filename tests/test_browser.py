@@ -20,6 +20,7 @@ PAGES = {
     "went": "where_the_trade_went",
     "paste": "tomato_paste_world_trade",
     "data": "data_and_methods",
+    "revisions": "revisions",
 }
 
 
@@ -32,7 +33,7 @@ def page(browser):
 @pytest.mark.parametrize("name", list(PAGES))
 def test_every_page_renders_with_charts_and_no_exception(app_url, page, name):
     page.goto(f"{app_url}/{PAGES[name]}")
-    if name == "data":
+    if name in ("data", "revisions"):
         page.wait_for_selector('[data-testid="stDataFrame"]', timeout=45_000)
     else:
         wait_for_charts(page)

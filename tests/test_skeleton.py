@@ -5,7 +5,7 @@ import pytest
 
 from dashboard.navigation import PAGES
 from dashboard.page import Section
-from dashboard.sections import impact, methods, overview, paste, products, suppliers
+from dashboard.sections import impact, methods, overview, paste, products, revisions, suppliers
 from tests.apptest import figures, open_page
 
 pytestmark = pytest.mark.apptest
@@ -19,11 +19,19 @@ BUILDERS = {
     "pages/tomato_paste_world_trade.py": paste.page,
     "pages/wro_impact.py": impact.page,
     "pages/data_and_methods.py": methods.page,
+    "pages/revisions.py": revisions.page,
 }
 # Charts the shipped data cannot draw: UN Comtrade paste exports (drawn once fetched) and
 # China's annual share of US tomato imports (Comtrade has no world total for those
-# chapters). Their embed says so.
-NEED_A_FETCH = {"paste_share", "paste_exporters", "paste_destinations", "tomato:share_year"}
+# chapters); and the size of revisions (the shipped vintages agree: no revision to chart).
+# Their embed says so.
+NEED_A_FETCH = {
+    "paste_share",
+    "paste_exporters",
+    "paste_destinations",
+    "tomato:share_year",
+    "revisions_by_month",
+}
 
 
 class _Shared:

@@ -6,6 +6,10 @@ import plotly.graph_objects as go
 from dashboard import theme
 from dashboard.charts.layout import base_figure, event_marks, figure_layout, headroom, year_axis
 
+# How a point with a note (a revised figure) is drawn on a line.
+REVISED_SYMBOL = "diamond-open"
+REVISED_SIZE = 11
+
 
 def series_over_time_chart(
     df: pd.DataFrame,
@@ -23,9 +27,12 @@ def series_over_time_chart(
     percent: bool = False,
     colours: dict[str, str] | None = None,
     dashes: dict[str, str] | None = None,
+    notes: str | None = None,
 ) -> go.Figure:
     """One line per series (e.g. per partner), colours fixed per partner code (or as
-    `colours` says), solid unless `dashes` names a dash style for the series.
+    `colours` says), solid unless `dashes` names a dash style for the series. `notes` names
+    a column of text for a point's hover (e.g. "revised: was $1.2 bn, ..."): a point with a
+    note is drawn as a larger open diamond (REVISED_SYMBOL), so it is marked on the line too.
 
     Built as one spec and validated once: plotly validates and copies the whole
     figure on every add_trace/update call, which made pages slow.
@@ -37,11 +44,19 @@ def series_over_time_chart(
         part = part.sort_values(x)
         name = str(part[series_label].iloc[0])
         xs, ys = part[x].tolist(), part[y].tolist()
+        texts = part[notes].fillna("").astype(str).tolist() if notes else [""] * len(xs)
         if x == "year" and xs:
             # A year with no row is a gap in the line, never a straight line across it.
             got = dict(zip(xs, ys, strict=True))
+            said = dict(zip(xs, texts, strict=True))
             xs = list(range(int(min(xs)), int(max(xs)) + 1))
-            ys = [got.get(year) for year in xs]
+            ys, texts = [got.get(year) for year in xs], [said.get(year, "") for year in xs]
+        marker = dict(size=6)
+        if any(texts):
+            marker = dict(
+                size=[REVISED_SIZE if t else 6 for t in texts],
+                symbol=[REVISED_SYMBOL if t else "circle" for t in texts],
+            )
         traces.append(
             dict(
                 type="scatter",
@@ -50,11 +65,14 @@ def series_over_time_chart(
                 name=name,
                 mode="lines+markers",
                 line=dict(color=colour, width=2.5, dash=(dashes or {}).get(str(key), "solid")),
-                marker=dict(size=6),
+                marker=marker,
                 meta=str(key),
+                customdata=[f"<br>{t}" if t else "" for t in texts] if notes else None,
                 hovertemplate="%{x}: %{y:"
                 + (".1%" if percent else y_format)
-                + "}<extra>%{fullData.name}</extra>",
+                + "}"
+                + ("%{customdata}" if notes else "")
+                + "<extra>%{fullData.name}</extra>",
             )
         )
     xaxis, shapes, labels = {}, [], []

@@ -64,6 +64,7 @@ from dashboard.queries.products import (
     monthly_codes,
     product_groups,
 )
+from dashboard.queries.revisions import revised_figures, revision_checks
 from dashboard.queries.suppliers import (
     EVERY_SUPPLIER_MIN_PARTNERS,
     annual_partner_counts,
@@ -131,4 +132,6 @@ __all__ = [
     "data_exclusions",
     "annual_partner_counts",
     "largest_census_suppliers",
+    "revision_checks",
+    "revised_figures",
 ]

@@ -29,7 +29,8 @@ def imports_by_year_partner_group(
         """
         select m.year, m.partner_iso3, m.partner_name as partner,
                m.product_group, m.product_group_label, m.value_usd, m.net_weight_kg,
-               m.hs6_lines, m.hs6_lines_without_weight, m.value_basis, m.datasets, m.vintage
+               m.hs6_lines, m.hs6_lines_without_weight, m.hs6_lines_revised, m.value_basis,
+               m.datasets, m.vintage
         from mart_us_imports_by_year_partner_group as m
         where m.source = $source and m.product_group = $product_group
           and list_contains($partners, m.partner_iso3)
@@ -79,7 +80,7 @@ def imports_by_year_partner_hs(
         select m.year, m.partner_iso3, m.partner_name as partner,
                m.hs_code, m.hs_level, m.description, m.value_usd, m.quantity,
                m.quantity_unit, m.unit_value_usd, m.net_weight_kg, m.hs_revision,
-               m.value_basis, m.dataset, m.vintage
+               m.value_basis, m.dataset, m.vintage, m.revised_from_usd, m.revised_from_vintage
         from mart_us_imports_by_year_partner_hs as m
         where m.source = $source and m.hs_code = $hs_code
           and list_contains($partners, m.partner_iso3)
@@ -102,7 +103,8 @@ def imports_by_month_partner_hs(hs_code: str, partners: tuple) -> pd.DataFrame:
     return run_query(
         """
         select m.period, m.year, m.month, m.partner_iso3, m.partner_name as partner,
-               m.hs_code, m.description, m.value_usd, m.value_basis, m.dataset, m.vintage
+               m.hs_code, m.description, m.value_usd, m.value_basis, m.dataset, m.vintage,
+               m.revised_from_usd, m.revised_from_vintage
         from mart_us_imports_by_month_partner_hs as m
         where m.source = 'census' and m.hs_code = $hs_code
           and list_contains($partners, m.partner_iso3)

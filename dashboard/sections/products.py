@@ -8,7 +8,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, filters, queries, text, theme
+from dashboard import charts, filters, queries, revisions_view, text, theme
 from dashboard.blocks import Chart, Note
 from dashboard.page import Page, Section
 from dashboard.render import source_line
@@ -101,7 +101,9 @@ def partner_chart(
     naming the datasets in column `datasets`; the subtitle names the chosen partners it has
     no data for, so exports say so too."""
     subtitle = with_missing_partners(subtitle, df, f)
-    df = capped_partners(df, x=x, y=y)
+    grouped = "hs6_lines_revised" in df
+    notes = revisions_view.group_notes(df) if grouped else revisions_view.revision_notes(df)
+    df = capped_partners(df.assign(revision=notes), x=x, y=y)
     partners = list(dict.fromkeys(df["partner_iso3"]))
     fig = charts.series_over_time_chart(
         df,
@@ -113,11 +115,12 @@ def partner_chart(
         source=source_line(df[datasets]),
         events=queries.events(),
         colours=charts.distinct_colours(partners) | {OTHER_CHOSEN: theme.OTHER_COLOUR},
+        notes="revision",
         **kw,
     )
     summary = text.trend_summary(
         df, x=x, y=y, series_label="partner", what=what, fmt=fmt, x_fmt=x_fmt
-    )
+    ) + revisions_view.revised_count_sentence(df["revision"])
     return Chart(chart_id, fig, df, summary)
 
 
