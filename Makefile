@@ -7,7 +7,7 @@ DB     ?= data/trade.duckdb
 STREAMLIT_FLAGS := --server.headless=true --server.address=127.0.0.1 --server.port=$(PORT) \
                    --browser.gatherUsageStats=false
 
-.PHONY: help run data test test-fast lint format docs bench clean
+.PHONY: help run data refresh test test-fast lint format docs bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -28,6 +28,9 @@ $(DB): $(BIN)/.installed $(shell find data/raw etl -type f -not -path '*/__pycac
 
 data: $(BIN)/.installed ## (re)build the DuckDB warehouse from data/raw
 	TRADE_DB=$(DB) $(BIN)/python -m etl build
+
+refresh: $(BIN)/.installed ## fetch what is new from the Census and Comtrade APIs, rebuild (network)
+	TRADE_DB=$(DB) $(BIN)/python -m etl refresh
 
 run: $(DB) ## set up, build the database if needed, serve on http://localhost:8501
 	@echo "Serving on http://localhost:$(PORT)"
@@ -55,6 +58,7 @@ format: $(BIN)/.installed-dev ## apply ruff fixes and formatting
 bench: $(BIN)/.installed-dev ## run the benchmark scripts (prints figures; see docs/benchmarks.md)
 	./scripts/ensure-chromium.sh
 	$(BIN)/python benchmarks/etl_throughput.py
+	$(BIN)/python benchmarks/refresh.py
 	$(BIN)/python benchmarks/page_render.py
 	$(BIN)/python benchmarks/export.py
 
