@@ -95,15 +95,22 @@ def model_sql(name: str) -> str:
 
 
 def fetched_raw_tables(raw_root: Path) -> dict[str, pd.DataFrame]:
-    """Responses saved by `python -m etl fetch` (empty if none): the rows, one frame per
-    source, and the Census requests that got them (what a later fetch replaces)."""
+    """Responses saved by `python -m etl fetch` (empty if none), but the Census rows
+    (load_fetched_census): the Census requests that got them (what a later fetch
+    replaces) and the Comtrade rows."""
     from etl.sources import census, comtrade
 
     return {
-        "raw_census_api": census.read_raw(raw_root),
         "raw_census_api_requests": census.read_requests(raw_root),
         "raw_comtrade_api": comtrade.read_raw(raw_root),
     }
+
+
+def load_fetched_census(con, raw_root: Path) -> int:
+    """raw_census_api: every row of every saved Census answer, read by DuckDB."""
+    from etl.sources import census_load
+
+    return census_load.load_answers(con, raw_root, "raw_census_api")
 
 
 def raw_csv_sql(path: Path, skip: int = 0) -> str:
@@ -193,6 +200,7 @@ def build(
             log("Loading raw relations")
             load_snapshot(con, raw_root, entries, log)
             try:
+                log(f"  raw_census_api: {load_fetched_census(con, raw_root)} rows")
                 fetched = fetched_raw_tables(raw_root)
             except RawDataError as exc:
                 raise BuildError(f"a saved API fetch cannot be read: {exc}") from exc

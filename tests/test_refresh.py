@@ -210,7 +210,9 @@ def test_a_new_month_is_asked_for_with_the_look_back_window_only(first_run, tmp_
                        "where dataset = 'census_api'")  # fmt: skip
     assert str(months[0][0]) == "2022-02-01"
     # the look-back months came again, unchanged: compared, not revised
-    assert query(db, "select count(*) from mart_revisions_by_figure") == [(0,)]
+    assert query(db, "select count(*) from mart_revisions_by_figure where source = 'census'") == [
+        (0,)
+    ]
     checks = query(db, "select sum(figures_compared), sum(figures_revised) from "
                        "mart_revision_checks_by_vintage_pair where new_dataset = 'census_api' "
                        "and old_dataset = 'census_api'")  # fmt: skip
@@ -231,10 +233,13 @@ def test_revised_values_are_found_saved_and_shown(first_run, tmp_path, world):
     assert summary.sources["census"].statuses == {"saved": 1, "unchanged": 24}
     assert summary.sources["comtrade"].revised == 1
     db = tmp_path / "trade.duckdb"
+    # (the synthetic Comtrade figures also differ from the shipped real ones they overlap:
+    # those pairs are listed too, between the shipped file and the first fetch)
     got = query(
         db,
         "select source, partner_iso3, hs_code, year, month, old_value_usd, new_value_usd, "
-        "change_usd, old_dataset, new_dataset from mart_revisions_by_figure order by source",
+        "change_usd, old_dataset, new_dataset from mart_revisions_by_figure "
+        "where old_dataset = new_dataset order by source",
     )
     assert got == [
         ("census", "CHN", "61", 2021, 6, old_census, old_census + 12345, 12345.0,
