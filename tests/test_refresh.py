@@ -380,3 +380,40 @@ def test_dry_run_lists_the_requests_and_calls_nothing(first_run, tmp_path, world
     assert "Comtrade imports 2021, 12 HS6 lines, USA to every partner" in out
     assert f"{len(CENSUS_CODES) + 4} requests: {len(CENSUS_CODES)} to the Census API, 4 to " in out
     assert not PlanFile(s.raw_root).pending()
+
+
+# --- what a user sees ------------------------------------------------------------------------
+
+
+@pytest.mark.apptest
+def test_values_revised_by_a_stand_in_show_on_the_pages(first_run, tmp_path, world, monkeypatch):
+    """The Revisions page lists a value the stand-in revised; the Cotton and textiles page
+    marks it on its monthly chart, with the earlier value in the hover."""
+    from tests.apptest import figures, open_page
+
+    copy_of(first_run, tmp_path)
+    old = synthetic_value("61", "5700", "2021-06")
+    world.revised[("census", "61", "5700", "2021-06")] = old + 2_000_000
+    refresh(settings(tmp_path, sources=("census",)))
+    monkeypatch.setenv("TRADE_DB", str(tmp_path / "trade.duckdb"))
+
+    at = open_page("pages/revisions.py", params={"revisions_source": "census"})
+    infos = [i.value for i in at.info]
+    assert "1 figures were revised (below)." in infos or "1 figure" in " ".join(infos)
+    [table] = [d.value for d in at.dataframe if "New value, USD" in d.value.columns]
+    row = table.iloc[0]
+    assert (row["HS code"], row["Partner"], row["Period"]) == ("61", "China", "Jun 2021")
+    assert (row["Old value, USD"], row["New value, USD"]) == (old, old + 2_000_000)
+    assert row["Old vintage"].startswith("Census API, fetched ")
+    [bars] = figures(at)
+    assert [t["name"] for t in bars["data"]] == ["US Census Bureau"]
+    assert bars["data"][0]["y"] == [2_000_000.0]
+
+    at = open_page(
+        "pages/cotton_and_textiles.py", params={"partners": "CHN", "cotton_monthly": "61"}
+    )
+    monthly = [f for f in figures(at) if "by month" in f["layout"]["title"]["text"]]
+    [china] = [t for t in monthly[0]["data"] if t["meta"] == "CHN"]
+    marked = [i for i, s in enumerate(china["marker"]["symbol"]) if s != "circle"]
+    assert [china["x"][i][:7] for i in marked] == ["2021-06"]
+    assert "revised: was $" in china["customdata"][marked[0]]

@@ -4,6 +4,14 @@ with
 
 flows as (select * from stg_trade_flows),
 
+-- each wording once, with the latest year it was used: a few per code, however many rows
+wordings as (
+    select hs_code, hs_level, description, hs_revision, source, max(year) as year
+    from flows
+    where hs_code is not null
+    group by all
+),
+
 described as (
     select
         hs_code,
@@ -14,13 +22,12 @@ described as (
             partition by hs_code
             order by (source = 'comtrade') desc, hs_revision desc, year desc, description
         ) as preference
-    from flows
-    where hs_code is not null
+    from wordings
 ),
 
 revisions as (
     select hs_code, string_agg(distinct hs_revision, ',' order by hs_revision) as revisions
-    from flows
+    from wordings
     group by hs_code
 ),
 

@@ -26,6 +26,22 @@ revised as (
     ) = 1
 ),
 
+-- The fetched Census rows hold each figure once (staging keeps only the current row of a
+-- figure), so only the figures a shipped monthly file also holds need a choice: those are
+-- ranked, the rest pass through (ranking every row cost most of a large build).
+shipped as (select * from flows where dataset <> 'census_api'),
+
+contested as (
+    select * from shipped
+    union all
+    select f.*
+    from flows as f
+    semi join shipped as s
+        on s.source = f.source and s.partner_iso3 = f.partner_iso3 and s.hs_code = f.hs_code
+        and s.year = f.year and s.month = f.month
+    where f.dataset = 'census_api'
+),
+
 ranked as (
     select
         *,
@@ -33,7 +49,14 @@ ranked as (
             partition by source, partner_iso3, hs_code, year, month
             order by vintage_date desc nulls last, fetched_at desc nulls last, dataset
         ) as preference
-    from flows
+    from contested
+    union all
+    select f.*, 1 as preference
+    from flows as f
+    anti join shipped as s
+        on s.source = f.source and s.partner_iso3 = f.partner_iso3 and s.hs_code = f.hs_code
+        and s.year = f.year and s.month = f.month
+    where f.dataset = 'census_api'
 ),
 
 final as (
