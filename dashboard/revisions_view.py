@@ -81,19 +81,26 @@ def comparison_sentences(checks: pd.DataFrame) -> list[str]:
     return out
 
 
+def _period(period, frequency: str) -> str:
+    return text.month_label(period) if frequency == "month" else f"{pd.Timestamp(period):%Y}"
+
+
 def _span(first, last, frequency: str) -> str:
-    label = text.month_label if frequency == "month" else (lambda p: f"{pd.Timestamp(p):%Y}")
-    return label(first) if first == last else f"{label(first)} to {label(last)}"
+    if first == last:
+        return _period(first, frequency)
+    return f"{_period(first, frequency)} to {_period(last, frequency)}"
 
 
 def size_by_month(revised: pd.DataFrame) -> pd.DataFrame:
     """The size of revisions by period revised and source: the sum of absolute changes and
     the number of figures. Sources stay apart (customs value and CIF are never added)."""
     if revised.empty:
-        return pd.DataFrame(columns=["source", "source_name", "period", "absolute_change_usd",
-                                     "figures"])  # fmt: skip
+        return pd.DataFrame(columns=["source", "source_name", "period", "frequency",
+                                     "absolute_change_usd", "figures"])  # fmt: skip
     frame = revised.assign(absolute_change_usd=revised["change_usd"].abs())
-    out = frame.groupby(["source", "period"], as_index=False).agg(
+    if "frequency" not in frame:
+        frame["frequency"] = "month"
+    out = frame.groupby(["source", "period", "frequency"], as_index=False).agg(
         absolute_change_usd=("absolute_change_usd", "sum"), figures=("change_usd", "size")
     )
     out["source_name"] = out["source"].map(SOURCE_NAMES).fillna(out["source"])
@@ -109,7 +116,7 @@ def size_summary(sizes: pd.DataFrame) -> str:
         parts.append(
             f"{source}: {text.plural(int(part['figures'].sum()), 'revised figure')} in "
             f"{text.plural(len(part), 'period')}, the largest in "
-            f"{text.month_label(top['period'])} ({text.usd(top['absolute_change_usd'])} "
+            f"{_period(top['period'], top['frequency'])} ({text.usd(top['absolute_change_usd'])} "
             "in absolute changes)"
         )
     return "; ".join(parts) + "."
@@ -120,8 +127,7 @@ def table(revised: pd.DataFrame) -> pd.DataFrame:
     frame = revised.assign(
         source_name=revised["source"].map(SOURCE_NAMES).fillna(revised["source"]),
         period_label=[
-            text.month_label(p) if f == "month" else f"{pd.Timestamp(p):%Y}"
-            for p, f in zip(revised["period"], revised["frequency"], strict=True)
+            _period(p, f) for p, f in zip(revised["period"], revised["frequency"], strict=True)
         ],
     )
     return frame[list(TABLE_COLUMNS)]
