@@ -11,7 +11,7 @@ import duckdb
 import pandas as pd
 
 from etl import build, manifest
-from etl.sources import census, comtrade
+from etl.sources import census, census_load, comtrade
 
 CENSUS_KEY = ("CTY_CODE", "time")
 CENSUS_VALUES = ("GEN_VAL_MO", "GEN_QY1_MO", "UNIT_QY1")
@@ -84,15 +84,16 @@ class CensusHoldings:
 
     @classmethod
     def load(cls, raw_root: Path) -> CensusHoldings:
-        responses = census.read_raw(raw_root)
         requests = census.read_requests(raw_root)
-        shipped = [shipped_census_answer(raw_root, d) for d in build.SHIPPED_CENSUS_ANSWERS]
-        shipped = [s for s in shipped if s is not None]
-        if shipped:
-            responses = pd.concat([responses, *shipped], ignore_index=True)
         con = duckdb.connect()
         try:
-            con.register("responses", responses)
+            census_load.load_answers(con, raw_root, "responses")
+            for dataset_id in build.SHIPPED_CENSUS_ANSWERS:
+                shipped = shipped_census_answer(raw_root, dataset_id)
+                if shipped is not None:
+                    con.register("shipped", shipped)
+                    con.execute("insert into responses by name select * from shipped")
+                    con.unregister("shipped")
             con.register("requests", requests)
             rows = con.execute(_CURRENT_CENSUS_SQL).df()
         finally:
