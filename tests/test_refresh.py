@@ -116,6 +116,15 @@ def census_asked(world: World) -> list[tuple[str, str]]:
     return [(q["I_COMMODITY"], q["time"]) for api, q in world.asked if api == "census"]
 
 
+def done_so_far(plan: PlanFile) -> int:
+    """Requests a running refresh has marked done in its plan file."""
+    try:
+        plan.load()
+    except (ValueError, TypeError):
+        return 0  # not written yet
+    return len(plan.done)
+
+
 def listing(raw: Path) -> list[str]:
     return sorted(
         str(p.relative_to(raw))
@@ -320,17 +329,21 @@ def test_a_refresh_killed_part_way_resumes_to_the_same_result(first_run, tmp_pat
            "--import-lines", ",".join(IMPORT_LINES)]  # fmt: skip
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 900
-    while len(list((raw / "census_api").iterdir())) < saved_before + 4:
+    plan = PlanFile(raw)
+    while done_so_far(plan) < 4:
         assert proc.poll() is None, proc.stdout.read().decode()
         assert time.monotonic() < deadline
         time.sleep(0.05)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
-    plan = PlanFile(raw)
-    assert plan.pending()
     plan.load()
     done_before_kill = len(plan.done)
     assert 4 <= done_before_kill < len(CENSUS_CODES)
+    # an answer may be in place whose request the plan had not yet marked done: asked again
+    assert len(list((raw / "census_api").iterdir())) - saved_before in (
+        done_before_kill,
+        done_before_kill + 1,
+    )
 
     world.delay = 0.0
     world.asked.clear()
@@ -398,17 +411,20 @@ def test_values_revised_by_a_stand_in_show_on_the_pages(first_run, tmp_path, wor
     refresh(settings(tmp_path, sources=("census",)))
     monkeypatch.setenv("TRADE_DB", str(tmp_path / "trade.duckdb"))
 
+    # (the synthetic Comtrade figures differ from the shipped real ones: listed too)
     at = open_page("pages/revisions.py", params={"revisions_source": "census"})
-    infos = [i.value for i in at.info]
-    assert "1 figures were revised (below)." in infos or "1 figure" in " ".join(infos)
+    assert any(i.value.endswith("figures were revised (below).") for i in at.info)
     [table] = [d.value for d in at.dataframe if "New value, USD" in d.value.columns]
+    assert len(table) == 1
     row = table.iloc[0]
-    assert (row["HS code"], row["Partner"], row["Period"]) == ("61", "China", "Jun 2021")
+    assert (row["Source"], row["HS code"], row["Partner"], row["Period"]) == (
+        "US Census Bureau", "61", "China", "Jun 2021"
+    )  # fmt: skip
     assert (row["Old value, USD"], row["New value, USD"]) == (old, old + 2_000_000)
     assert row["Old vintage"].startswith("Census API, fetched ")
     [bars] = figures(at)
-    assert [t["name"] for t in bars["data"]] == ["US Census Bureau"]
-    assert bars["data"][0]["y"] == [2_000_000.0]
+    [census_bars] = [t for t in bars["data"] if t["name"] == "US Census Bureau"]
+    assert census_bars["y"] == [2_000_000.0] and census_bars["x"][0].startswith("2021-06")
 
     at = open_page(
         "pages/cotton_and_textiles.py", params={"partners": "CHN", "cotton_monthly": "61"}
