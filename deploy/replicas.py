@@ -286,8 +286,7 @@ def serving(p: Plan, db: Path, *, run_dir: Path | None = None, cookie_secret: st
         or os.environ.get("STREAMLIT_SERVER_COOKIE_SECRET")
         or secrets.token_urlsafe(32)
     )
-    made = run_dir is None
-    run_dir = Path(tempfile.mkdtemp(prefix="wro-serve-")) if made else Path(run_dir)
+    run_dir = Path(run_dir) if run_dir else Path(tempfile.mkdtemp(prefix="wro-serve-"))
     run_dir.mkdir(parents=True, exist_ok=True)
     s = Serving(p, db, run_dir, secret)
     try:

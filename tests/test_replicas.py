@@ -240,3 +240,14 @@ def test_a_killed_replicas_session_reconnects_to_the_other_with_a_fresh_session(
         finally:
             served.start_replica(served.replica("r1"))
             served.wait_replica(served.replica("r1"))
+
+
+def test_make_serve_passes_replicas_and_port_and_installs_haproxy(tmp_path):
+    dry = subprocess.run(
+        ["make", "-n", "serve", "REPLICAS=3", "PORT=9100", f"DB={tmp_path / 'x.duckdb'}"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    assert "./scripts/ensure-haproxy.sh" in dry
+    assert "-m deploy.replicas --replicas 3 --port 9100" in dry
+    helped = subprocess.run(["make", "help"], cwd=ROOT, capture_output=True, text=True).stdout
+    assert "make serve" in helped and "make run" in helped
