@@ -1,31 +1,36 @@
-"""Sidebar filters shared by the pages.
+"""URL-bound widgets: the one way to make a filter.
 
-Every filter is bound to the URL (so a link reopens the same view) and persists
-for the session (so a choice carries across pages). Widgets share keys across
-pages on purpose: the key is the URL parameter name. Streamlit writes an option's
-displayed label into the URL (`?partners=China`), so links are validated by label.
+Every filter is bound to the URL (a link reopens the same view) and persists for the
+session (a choice carries across pages); its key is the URL parameter name. Streamlit
+writes an option's displayed label into the URL (`?partners=China`); a link may also name
+an option by its code (`cotton_chapter=52`). On a widget's first draw in a session, a link
+value it cannot read is noted; the page shows every such note, and every parameter no
+widget claimed, at its top (dashboard.page). Each widget records what it shows, for the
+'link to this view' box and for exported files.
 """
 
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 import streamlit as st
 
 from dashboard.embed import is_embedded
 
-DEFAULT_PARTNERS = ["CHN", "VNM", "MEX", "WLD"]
+BOUND = {"bind": "query-params", "persist_state": "session"}
+# Parameters the app itself adds or Streamlit understands; never reported as unknown.
+PASS_THROUGH_PARAMS = {"embed", "embed_options", "chart"}
+# The sidebar filters the Cotton and Tomatoes pages share: they ride along in a link to
+# any page without a note.
+SHARED_KEYS = ("partners", "years", "measure")
 MEASURES = {
     "value": "Value (USD)",
     "quantity": "Quantity (HS6 only)",
     "unit_value": "Unit value (USD per unit, HS6 only)",
 }
-# Parameters the app itself adds or Streamlit understands; never reported as unknown.
-PASS_THROUGH_PARAMS = {"embed", "embed_options", "chart"}
 
-BOUND = {"bind": "query-params", "persist_state": "session"}
-LINK_STATE = "_link_params"  # key -> Remembered
-CHOICES_SEEN = "_choices_seen"  # select boxes this session has drawn (see choose)
-# The sidebar filters the Cotton and Tomatoes pages share (widget keys = URL keys).
-SHARED_KEYS = ("partners", "years", "measure")
+LINK_STATE = "_link_params"  # key -> Remembered, for this run of the page
+LINK_PROBLEMS = "_link_problems"  # notes on link values a widget could not read
+SEEN = "_widgets_seen"  # widget keys this session has drawn (the link is read once)
 
 
 @dataclass(frozen=True)
@@ -39,13 +44,14 @@ class Remembered:
 
 
 def start_page() -> None:
-    """Forget the previous page's link parameters (called once at the top of each page)."""
+    """Forget the previous page's filters and notes (once at the top of each page run)."""
     st.session_state[LINK_STATE] = {}
+    st.session_state[LINK_PROBLEMS] = []
 
 
 def remember(key: str, labels: list, *, title: str | None = None, shown: str | None = None):
-    """Record a filter for the 'link to this view' box (`labels` as they appear in the
-    URL) and for exported files (the widget's `title`, the value as `shown` on screen)."""
+    """Record a filter for the link box (`labels` as the URL holds them) and for exported
+    files (the widget's `title`, the value as `shown` on screen)."""
     values = [str(v) for v in labels]
     st.session_state.setdefault(LINK_STATE, {})[key] = Remembered(
         values, title or key, shown if shown is not None else ", ".join(values)
@@ -58,148 +64,194 @@ def filters_shown() -> dict[str, str]:
 
 
 def link_params() -> list[tuple[str, str]]:
-    """The current view's URL parameters, as Streamlit would write them."""
     state = st.session_state.get(LINK_STATE, {})
     return [(k, v) for k, r in state.items() for v in r.values]
 
 
-def check_link_params(valid: dict) -> None:
-    """Tell the user, visibly, which URL parameters were not understood.
-
-    `valid` maps each parameter this page reads to a predicate over its list of raw
-    values: True, False, or a note on how an odd value was read. A bound widget keeps
-    what it can read of a value (the known half of a list, the last of a repeated key)
-    or its default; the note says which parameters were not usable, and the sidebar
-    shows what is in effect.
-    """
-    problems = []
-    for key in st.query_params.keys():
-        values = st.query_params.get_all(key)
-        if key in PASS_THROUGH_PARAMS:
-            continue
-        check = valid.get(key)
-        if check is None:
-            problems.append(f"unknown parameter `{key}`")
-            continue
-        try:
-            ok = check(values)
-        except (ValueError, TypeError):
-            ok = False
-        shown = ", ".join(v[:40] for v in values)[:80]
-        if isinstance(ok, str):  # readable, and the predicate says how it was read
-            problems.append(f"`{key}={shown}` {ok}")
-        elif not ok:
-            problems.append(f"`{key}={shown}` is not valid here")
-    if problems:
-        st.warning(
-            "Part of this link could not be used: "
-            + "; ".join(problems)
-            + ". The filters in the sidebar show what is in effect (defaults where "
-            "nothing could be read).",
-            icon="⚠️",
-        )
+def current_link() -> str:
+    """The permalink of the current view, as far as the page has drawn its filters."""
+    base = str(st.context.url or "").split("?")[0]
+    pairs = link_params()
+    return base + ("?" + urlencode(pairs) if pairs else "")
 
 
-def partners(options: dict[str, str]) -> list[str]:
-    """Partner countries to compare; `options` maps ISO3 -> name."""
-    default = [p for p in DEFAULT_PARTNERS if p in options]
-    chosen = st.sidebar.multiselect(
-        "Partners",
-        list(options),
+def link_problems(also_known=SHARED_KEYS) -> list[str]:
+    """Every note on this run's link: values a widget could not read, and parameters no
+    widget on the page claimed."""
+    claimed = set(st.session_state.get(LINK_STATE, {})) | set(also_known) | PASS_THROUGH_PARAMS
+    unknown = [f"unknown parameter `{k}`" for k in st.query_params.keys() if k not in claimed]
+    return list(st.session_state.get(LINK_PROBLEMS, [])) + unknown
+
+
+def _from_link(key: str) -> list[str] | None:
+    """The link's values for a widget on its first draw this session, else None."""
+    seen = st.session_state.setdefault(SEEN, set())
+    if key in seen:
+        return None
+    seen.add(key)
+    return st.query_params.get_all(key) or None
+
+
+def _note(key: str, values: list[str], how: str) -> None:
+    shown = ", ".join(v[:40] for v in values)[:80]
+    st.session_state.setdefault(LINK_PROBLEMS, []).append(f"`{key}={shown}` {how}")
+
+
+def _where(where):
+    """Widgets go where the section puts them; in the embed view, to the closed sidebar."""
+    return st.sidebar if is_embedded() else (where or st)
+
+
+# --- the widgets ---------------------------------------------------------------------------
+
+
+def select(label, options: dict, key: str, *, default=None, help=None, where=None):
+    """A select box over `options` (code -> label); returns the chosen code."""
+    return _one_of("selectbox", label, options, key, default=default, help=help, where=where)
+
+
+def radio(label, options: dict, key: str, *, default=None, help=None, where=None, horizontal=True):
+    """Radio buttons over `options` (code -> label); returns the chosen code."""
+    return _one_of(
+        "radio",
+        label,
+        options,
+        key,
         default=default,
-        format_func=lambda iso3: options.get(iso3, iso3),
-        key="partners",
-        help="China is always drawn in the same colour. 'World' is the all-partners total, "
-        "where the source has one.",
+        help=help,
+        where=where,
+        horizontal=horizontal,
+    )
+
+
+def _one_of(kind, label, options, key, *, default, help, where, **more):
+    codes = list(options)
+    asked = _from_link(key)
+    by_code = {str(c): c for c in codes}
+    if asked and len(asked) == 1 and asked[0] in by_code and asked[0] not in options.values():
+        default = by_code[asked[0]]  # named by its code: read, and nothing to note
+        asked = None
+    index = codes.index(default) if default in options else 0
+    widget = getattr(_where(where), kind)
+    chosen = widget(
+        label,
+        codes,
+        index=index,
+        format_func=lambda c: str(options.get(c, c)),
+        key=key,
+        help=help,
+        **more,
         **BOUND,
     )
-    remember("partners", [options.get(p, p) for p in chosen], title="Partners")
+    if chosen not in options:  # a stale session value the options no longer hold
+        chosen = codes[index]
+    if asked and (len(asked) != 1 or asked[0] not in {str(v) for v in options.values()}):
+        _note(key, asked, f"is not one of the choices for {label}; showing {options[chosen]}")
+    remember(key, [options[chosen]], title=label)
     return chosen
 
 
-def valid_partners(options: dict[str, str]):
-    labels = set(options.values())
-    # `partners=` (one empty value) is the link of an emptied selection: valid.
-    return lambda values: values == [""] or all(v in labels for v in values)
-
-
-def year_range(first: int, last: int) -> tuple[int, int]:
-    lo, hi = st.sidebar.slider(
-        "Years", min_value=first, max_value=last, value=(first, last), key="years", **BOUND
+def multiselect(label, options: dict, key: str, *, default=(), help=None, where=None) -> list:
+    """A searchable list of `options` (code -> label); returns the chosen codes."""
+    asked = _from_link(key)
+    chosen = _where(where).multiselect(
+        label,
+        list(options),
+        default=[d for d in default if d in options],
+        format_func=lambda c: options.get(c, c),
+        key=key,
+        help=help,
+        **BOUND,
     )
-    lo, hi = sorted((lo, hi))  # a link may hold the range reversed
-    remember("years", [lo, hi], title="Years", shown=f"{lo}-{hi}")
-    return int(lo), int(hi)
+    labels = {str(v) for v in options.values()}
+    # `key=` (one empty value) is the link of an emptied selection: valid
+    if asked and asked != [""] and not all(v in labels for v in asked):
+        _note(key, asked, "is not valid here")
+    remember(key, [options.get(c, c) for c in chosen], title=label)
+    return chosen
 
 
-def valid_years(first: int, last: int):
-    def check(values):
-        years = [int(v) for v in values]
+def year_range(label: str, key: str, first: int, last: int, *, where=None) -> tuple[int, int]:
+    """Two years, bound to the URL; a reversed pair in a link is read in order."""
+    asked = _from_link(key)
+    lo, hi = _where(where).slider(
+        label, min_value=first, max_value=last, value=(first, last), key=key, **BOUND
+    )
+    lo, hi = sorted((int(lo), int(hi)))
+    if asked:
+        try:
+            years = [int(v) for v in asked]
+        except ValueError:
+            years = []
         if len(years) != 2 or not all(first <= y <= last for y in years):
-            return False
-        lo, hi = sorted(years)
-        return True if years[0] <= years[1] else f"is reversed: read as {lo}-{hi}"
+            _note(key, asked, "is not valid here")
+        elif years[0] > years[1]:
+            _note(key, asked, f"is reversed: read as {lo}-{hi}")
+    remember(key, [lo, hi], title=label, shown=f"{lo}-{hi}")
+    return lo, hi
 
-    return check
+
+def percent_slider(label: str, key: str, default: float, *, help=None, where=None) -> float:
+    """A 0-100 % slider in steps of 0.5; in the link and exports only when moved off its
+    default (links stay short)."""
+    asked = _from_link(key)
+    value = _where(where).slider(
+        label,
+        min_value=0.0,
+        max_value=100.0,
+        value=default,
+        step=0.5,
+        format="%.1f%%",
+        key=key,
+        help=help,
+        **BOUND,
+    )
+    if asked:
+        try:
+            ok = len(asked) == 1 and 0.0 <= float(asked[0]) <= 100.0
+        except ValueError:
+            ok = False
+        if not ok:
+            _note(key, asked, "is not valid here")
+    if abs(float(value) - default) > 1e-9:
+        remember(key, [f"{value:g}"], title=label, shown=f"{value:g}%")
+    return float(value)
+
+
+def follow_defaults(state_key: str, signature, defaults: dict) -> None:
+    """When `signature` (e.g. base year and scenario) changes after the first run, move the
+    widgets `defaults` names (key -> value) to those values. A link's values apply on the
+    first run."""
+    if st.session_state.get(state_key) not in (None, signature):
+        for key, value in defaults.items():
+            st.session_state[key] = value
+    st.session_state[state_key] = signature
+
+
+# --- the Cotton and Tomatoes pages' sidebar --------------------------------------------------
+
+
+def partners(options: dict[str, str], default: list[str]) -> list[str]:
+    """Partner countries to compare (a searchable list); `options` maps ISO3 -> name."""
+    return multiselect(
+        "Partners",
+        options,
+        "partners",
+        default=default,
+        where=st.sidebar,
+        help="Type to search every partner in the data. China is always drawn in the same "
+        "colour; a chart draws at most 8 lines, the rest as 'other chosen partners'. 'World' "
+        "is the all-partners total, where the source has one.",
+    )
 
 
 def measure() -> str:
-    chosen = st.sidebar.radio(
+    return radio(
         "Measure",
-        list(MEASURES),
-        format_func=MEASURES.get,
-        key="measure",
+        MEASURES,
+        "measure",
+        where=st.sidebar,
+        horizontal=False,
         help="Quantities and unit values exist only for HS6 lines (Comtrade); their units "
         "differ by line.",
-        **BOUND,
     )
-    remember("measure", [MEASURES[chosen]], title="Measure")
-    return chosen
-
-
-def valid_choice(labels):
-    """Exactly one value, one of the displayed labels."""
-    allowed = set(labels)
-    return lambda values: len(values) == 1 and values[0] in allowed
-
-
-def choose(
-    label: str,
-    options: dict[str, str],
-    key: str,
-    *,
-    default: str | None = None,
-    sidebar: bool = False,
-    help: str | None = None,
-):
-    """A select box over `options` (code -> label), bound to the URL under `key`.
-
-    A link may name an option by its code (`cotton_chapter=52`) as well as by the label
-    Streamlit writes. A value that is neither gets a visible note when it came with the
-    link, but not when it is left over in the URL from an earlier choice whose options
-    have since changed (the previous chapter's heading): that is no news to the user."""
-    # The embed view shows a chart alone: its selectors go to the (hidden) sidebar.
-    where = st.sidebar if sidebar or is_embedded() else st
-    codes = list(options)
-    asked = st.query_params.get_all(key)
-    seen = st.session_state.setdefault(CHOICES_SEEN, set())
-    from_link = key not in seen  # the first run of this widget reads the page's link
-    seen.add(key)
-    by_code = {str(c): c for c in codes}
-    if from_link and len(asked) == 1 and asked[0] in by_code:
-        default = by_code[asked[0]]
-        asked = [options[default]]
-    index = codes.index(default) if default in options else 0
-    chosen = where.selectbox(
-        label, codes, index=index, format_func=options.get, key=key, help=help, **BOUND
-    )
-    labels = {str(v) for v in options.values()}
-    if from_link and len(asked) == 1 and asked[0] not in labels:
-        # The options depend on other choices, so check_link_params cannot know them.
-        where.warning(
-            f"Part of this link could not be used: `{key}={asked[0][:40]}` is not one of "
-            f"the choices for {label}; showing {options[chosen]}.",
-            icon="⚠️",
-        )
-    remember(key, [options[chosen]], title=label)
-    return chosen

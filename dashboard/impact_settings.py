@@ -16,7 +16,6 @@ from dashboard.impact_view import (
     DEFAULTS,
     RAMP_YEARS,
     Param,
-    close,
     percent,
 )
 from dashboard.model_runs import SCENARIOS, default_scenarios
@@ -44,56 +43,16 @@ def restore_defaults(params: list[Param]) -> None:
 
 
 def radio(label: str, options: dict, key: str, help: str) -> object:
-    chosen = st.sidebar.radio(
-        label,
-        list(options),
-        index=list(options).index(DEFAULTS[key]),
-        format_func=options.get,
-        key=key,
-        help=help,
-        horizontal=True,
-        **filters.BOUND,
-    )
-    filters.remember(key, [options[chosen]], title=label)
-    return chosen
+    return filters.radio(label, options, key, default=DEFAULTS[key], help=help,
+                         where=st.sidebar)  # fmt: skip
 
 
-def slider(p: Param, default: float, where) -> float:
-    value = where.slider(
-        p.label,
-        min_value=0.0,
-        max_value=100.0,
-        value=percent(default),
-        step=0.5,
-        format="%.1f%%",
-        key=p.key,
-        help=p.help,
-        **filters.BOUND,
-    )
-    if not close(value, percent(default)):
-        filters.remember(p.key, [f"{value:g}"], title=p.label, shown=f"{value:g}%")
-    return float(value)
-
-
-def link_checks(params: list[Param]) -> dict:
-    def in_range(values):
-        return len(values) == 1 and 0.0 <= float(values[0]) <= 100.0
-
-    checks = {
-        "impact_base_year": filters.valid_choice(BASE_YEARS.values()),
-        "impact_scenario": filters.valid_choice(SCENARIOS.values()),
-        "impact_counterfactual": filters.valid_choice(COUNTERFACTUALS.values()),
-        "impact_group": lambda v: len(v) == 1,
-        "impact_partner": lambda v: len(v) == 1,
-        "impact_bt_partners": lambda v: len(v) == 1,
-    }
-    checks.update({p.key: in_range for p in params})
-    return checks
+def slider(p: Param, default: float, where=None) -> float:
+    return filters.percent_slider(p.label, p.key, percent(default), help=p.help, where=where)
 
 
 def settings(params: list[Param]) -> dict:
     """The sidebar: base year, scenario, counterfactual, then every parameter."""
-    filters.check_link_params(link_checks(params))
     sb = st.sidebar
     sb.header("Model settings")
     base_year = radio(
@@ -120,13 +79,9 @@ def settings(params: list[Param]) -> dict:
     )
     version = warehouse_version()
     scenario = default_scenarios(version, base_year)[level]
-    # A link's values apply on the first run; afterwards a new (base year, scenario) moves
-    # every slider to its defaults.
-    signature = (base_year, level)
-    if st.session_state.get(SIGNATURE) not in (None, signature):
-        for p in params:
-            st.session_state[p.key] = percent(p.default(scenario))
-    st.session_state[SIGNATURE] = signature
+    # A new (base year, scenario) moves every slider to its defaults.
+    defaults = {p.key: percent(p.default(scenario)) for p in params}
+    filters.follow_defaults(SIGNATURE, (base_year, level), defaults)
 
     sb.button(
         "Restore defaults",

@@ -291,3 +291,55 @@ def top_producers_table(df: pd.DataFrame) -> pd.DataFrame:
     return df[["rank", "country", "tonnes", "share_of_world"]].rename(
         columns={"tonnes": "Tonnes", "share_of_world": "Share of world"}
     )
+
+
+# --------------------------------------------------------------------------- FAOSTAT exports
+
+FAO_MEASURES = {"quantity": "Quantity (tonnes)", "value": "Value (USD)"}
+FAO_AMOUNT_TITLES = {"quantity": "Tonnes", "value": "USD (FAOSTAT export value)"}
+
+
+def fao_amount_text(value: float, measure: str) -> str:
+    return text.usd(value) if measure == "value" else text.number(value, "tonnes")
+
+
+def china_rows(df: pd.DataFrame) -> pd.DataFrame:
+    """China's (mainland, FAO area 41) rows of paste_exports_by_exporter."""
+    return df[df["exporter_id"] == "CHN"].sort_values("year")
+
+
+def fao_share_summary(china: pd.DataFrame, measure: str) -> str:
+    """China's share of world paste exports, then its rank in the first and last year."""
+    summary = text.share_summary(
+        china.assign(country="China"), x="year", y="share", series_label="country",
+        what="China's share of world tomato-paste exports",
+    )  # fmt: skip
+    ranked = china.dropna(subset=["rank"])
+    if ranked.empty:
+        return summary
+    first, last = ranked.iloc[0], ranked.iloc[-1]
+    return (
+        f"{summary} China ranked {int(first['rank'])} among exporting countries in "
+        f"{int(first['year'])} and {int(last['rank'])} in {int(last['year'])} "
+        f"({fao_amount_text(last['amount'], measure)})."
+    )
+
+
+def fao_share_table(china: pd.DataFrame, measure: str) -> pd.DataFrame:
+    unit = FAO_AMOUNT_TITLES[measure]
+    return china[["year", "amount", "world_amount", "share", "rank"]].rename(
+        columns={
+            "amount": f"China, {unit}",
+            "world_amount": f"World, {unit}",
+            "share": "China's share",
+            "rank": "China's rank among exporting countries",
+        }
+    )
+
+
+def exporters_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """paste_exports_by_exporter's rows in the shape suppliers_view reads (period, partner,
+    kind, value): exporting countries, and FAO's World (kind 'total')."""
+    columns = {"year": "period", "exporter_id": "partner_iso3", "amount": "value",
+               "exporter_name": "partner_name", "exporter_kind": "partner_kind"}  # fmt: skip
+    return df.rename(columns=columns)

@@ -28,6 +28,9 @@ PARTNER_COLOURS = {
     "WLD": "#000000",
 }
 OTHER_COLOUR = "#999999"
+# A change chart's bars: gains and falls of suppliers other than China.
+GAIN_COLOUR = "#0072B2"
+FALL_COLOUR = "#56B4E9"
 
 FONT_FAMILY = "DejaVu Sans, Arial, sans-serif"
 

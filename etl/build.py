@@ -20,7 +20,17 @@ from etl.sources.http import RawDataError
 # Shipped files whose layout needs more than the defaults.
 CSV_SKIP_ROWS = {"census_monthly_china_hs2": 2}  # two report-title lines before the header
 
-SEEDS = ("countries", "events", "product_groups", "product_group_rules")
+SEEDS = (
+    "countries",
+    "partner_codes",
+    "data_exclusions",
+    "events",
+    "product_groups",
+    "product_group_rules",
+)
+# Census API answers shipped in data/raw (manifest dataset ids): loaded into
+# raw_census_api beside the fetched ones, so one path stages both.
+SHIPPED_CENSUS_ANSWERS = ("census_api_hs2_monthly_2023_2024",)
 
 # Build order: each model may read only the ones above it.
 # Each trade-flow source is staged into its own table, its rows written once, in the same
@@ -37,20 +47,26 @@ STAGING_VIEWS = (
     "stg_trade_flows",
     "stg_crop_production",
     "stg_ref_figures",
+    "stg_fao_paste_exports",
+    "stg_otexa_apparel",
 )
 STAGING_MODELS = (*TRADE_FLOW_STAGING, *STAGING_VIEWS)
 MART_MODELS = (
     "dim_country",
+    "dim_partner",
     "dim_source",
     "dim_hs",
     "dim_product_group",
     "events",
     "ref_figures",
+    "ref_data_exclusions",
     "mart_us_imports_by_year_partner_hs",
     "mart_us_imports_by_year_partner_group",
     "mart_us_imports_by_month_partner_hs",
     "mart_exports_by_year_reporter_partner_hs",
     "mart_tomato_production_by_year_country",
+    "mart_paste_exports_by_year_exporter",
+    "mart_us_apparel_imports_by_year_partner",
 )
 # No table's meaning depends on its physical row order (every query and download orders
 # explicitly), so inserts need not keep it: about 20 % faster on large CSVs.
@@ -59,7 +75,7 @@ DUCKDB_CONFIG = {"preserve_insertion_order": False}
 # stg_trade_flows view over them), dims, marts and reference tables. Raw relations and
 # other intermediate tables and views are dropped.
 PUBLISHED_VIEWS = ("stg_trade_flows",)
-KEEP_PREFIXES = (*TRADE_FLOW_STAGING, "dim_", "mart_", "events", "ref_figures", "raw_manifest")
+KEEP_PREFIXES = (*TRADE_FLOW_STAGING, "dim_", "mart_", "events", "ref_", "raw_manifest")
 
 
 class BuildError(Exception):
@@ -89,6 +105,12 @@ def raw_csv_sql(path: Path, skip: int = 0) -> str:
     template = (paths.SQL_DIR / "raw" / "csv_all_varchar.sql").read_text(encoding="utf-8")
     literal = "'" + str(path).replace("'", "''") + "'"
     return template.replace("$path", literal).replace("$skip", str(int(skip)))
+
+
+def shipped_census_answer_sql(dataset_id: str) -> str:
+    """Insert a shipped Census API answer (its raw_ view) into raw_census_api."""
+    template = (paths.SQL_DIR / "raw" / "census_api_answer.sql").read_text(encoding="utf-8")
+    return template.replace("$dataset", dataset_id)
 
 
 def create_raw_view(con, name: str, path: Path, skip: int = 0) -> None:
@@ -173,6 +195,8 @@ def build(
                 con.execute(f"create table {table} as select * from fetched_frame")
                 con.unregister("fetched_frame")
                 log(f"  {table}: {len(frame)} rows")
+            for dataset_id in SHIPPED_CENSUS_ANSWERS:
+                con.execute(shipped_census_answer_sql(dataset_id))
             step("models")
             log("Building staging and marts")
             run_models(con, log)

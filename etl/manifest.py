@@ -20,6 +20,7 @@ REQUIRED_COLUMNS = (
     "value_basis",
     "kind",
     "description",
+    "vintage_date",
 )
 
 

@@ -17,15 +17,8 @@ import streamlit as st
 
 import exposure
 from dashboard import export, filters, queries, text
-from dashboard.components import (
-    data_table,
-    page_header,
-    page_nav,
-    require_warehouse,
-    section,
-    share_link,
-    table_block,
-)
+from dashboard import page as skeleton
+from dashboard.blocks import Table
 from dashboard.db import warehouse_version
 from dashboard.model_runs import SCENARIOS, default_scenarios
 from dashboard.modeller_view import (
@@ -43,6 +36,8 @@ from dashboard.modeller_view import (
     scenario_with,
     totals,
 )
+from dashboard.render import data_table
+from dashboard.render import table as draw_table
 from exposure.assumptions import ASSUMPTION, USER
 from exposure.uploads import ERROR, MAX_ROWS, WARNING
 
@@ -61,50 +56,28 @@ SIGNATURE = "_modeller_defaults_for"
 
 
 def sidebar(scenarios: dict[str, exposure.Scenario]) -> tuple[str, exposure.Scenario]:
-    filters.check_link_params(
-        {
-            "modeller_scenario": filters.valid_choice(SCENARIOS.values()),
-            "modeller_enforcement": lambda v: len(v) == 1 and 0 <= float(v[0]) <= 100,
-        }
-    )
     sb = st.sidebar
     sb.header("Scenario")
-    level = sb.radio(
+    level = filters.radio(
         "Scenario",
-        list(SCENARIOS),
-        index=list(SCENARIOS).index(DEFAULT_SCENARIO),
-        format_func=SCENARIOS.get,
-        key="modeller_scenario",
-        horizontal=True,
+        SCENARIOS,
+        "modeller_scenario",
+        default=DEFAULT_SCENARIO,
+        where=sb,
         help="Low, central and high bracket the unsourced assumptions; the cited Xinjiang "
         "shares are the same in all three (see the WRO impact page).",
-        **filters.BOUND,
     )
-    filters.remember("modeller_scenario", [SCENARIOS[level]], title="Scenario")
     base = scenarios[level]
     default = round(base.value("enforcement") * 100, 4)
-    if st.session_state.get(SIGNATURE) not in (None, level):
-        st.session_state["modeller_enforcement"] = default  # follow the new scenario
-    st.session_state[SIGNATURE] = level
-    enforcement = sb.slider(
+    filters.follow_defaults(SIGNATURE, level, {"modeller_enforcement": default})
+    enforcement = filters.percent_slider(
         "Enforcement",
-        min_value=0.0,
-        max_value=100.0,
-        value=default,
-        step=0.5,
-        format="%.1f%%",
-        key="modeller_enforcement",
+        "modeller_enforcement",
+        default,
+        where=sb,
         help="Share of exposed trade detained or deterred. No source: an assumption. The "
         "UFLPA uplift is added on top.",
-        **filters.BOUND,
     )
-    if not math.isclose(enforcement, default, abs_tol=1e-9):
-        filters.remember(
-            "modeller_enforcement",
-            [f"{enforcement:g}"],
-            title="Enforcement",
-            shown=f"{enforcement:g}%",
-        )
     scenario = scenario_with(base, enforcement / 100.0)
     sb.caption(
         f"Applied to every line: enforcement {scenario.value('enforcement'):.1%} + UFLPA uplift "
@@ -215,7 +188,7 @@ def show_messages(messages: pd.DataFrame, lines: pd.DataFrame, where: str) -> No
 def results(lines, scenario, level, groups, names, where, messages) -> None:
     result = exposure_table(lines, scenario, groups, names)
     t = totals(result)
-    section("Exposure of your lines")
+    st.subheader("Exposure of your lines")
     cols = st.columns(4)
     cols[0].metric(f"Annual value, {text.plural(t['lines'], 'line')}", text.usd(t["value"]))
     cols[1].metric("Exposed to Xinjiang inputs", text.usd(t["exposed"]))
@@ -264,22 +237,26 @@ def results(lines, scenario, level, groups, names, where, messages) -> None:
             ]
             .sum(min_count=1)
         )
-        table_block(
-            by_group,
-            key="modeller_by_group",
-            title="Your lines: totals by product group",
-            **totals_table,
+        draw_table(
+            Table(
+                by_group,
+                key="modeller_by_group",
+                title="Your lines: totals by product group",
+                **totals_table,
+            )
         )
     with right:
         st.markdown("**Totals by origin and channel**")
         by_origin = result.groupby(["origin_name", "channel"], as_index=False)[
             ["annual_value_usd", "exposed_value_usd", "at_risk_value_usd"]
         ].sum(min_count=1)
-        table_block(
-            by_origin.rename(columns={"origin_name": "origin"}),
-            key="modeller_by_origin",
-            title="Your lines: totals by origin and channel",
-            **totals_table,
+        draw_table(
+            Table(
+                by_origin.rename(columns={"origin_name": "origin"}),
+                key="modeller_by_origin",
+                title="Your lines: totals by origin and channel",
+                **totals_table,
+            )
         )
     frame = scenario.frame()
     used = frame[frame["name"].isin(USED)]
@@ -329,22 +306,13 @@ def downloads(table: pd.DataFrame, scenario, label: str, used, messages) -> None
     )
 
 
-def page() -> None:
-    page_nav()
-    page_header(
-        "Exposure modeller",
-        "Your own import lines, each with its exposure to the WRO under a chosen scenario. "
-        "Upload a CSV or Excel file, or type the lines in a table. Files stay in your "
-        "browser session: they are not saved on the server.",
-    )
-    if not require_warehouse():
-        return
+def body() -> list:
+    """The page below its header (it draws its own input widgets and results)."""
     scenarios = default_scenarios(warehouse_version(), BASE_YEAR)
     level, scenario = sidebar(scenarios)
     countries = queries.country_codes()
     groups = queries.product_group_lines()
     names = dict(zip(countries["iso3"], countries["name"], strict=True))
-    section("Your import lines")
     lines, messages, where = input_lines(countries)
     show_messages(messages, lines, where)
     if lines.empty:
@@ -352,7 +320,13 @@ def page() -> None:
             st.info("Upload a file or add lines to the table to see their exposure.")
     else:
         results(lines, scenario, level, groups, names, where, messages)
-    share_link()
+    return []
 
 
-page()
+skeleton.run(
+    skeleton.Page(
+        title="Exposure modeller",
+        intro="modeller/intro.md",
+        sections=lambda: [skeleton.Section("Your import lines", body)],
+    )
+)

@@ -28,8 +28,12 @@ STAGING_COLUMNS = [
     ("net_weight_kg", "DOUBLE"),
     ("vintage", "VARCHAR"),
     ("fetched_at", "TIMESTAMP"),
+    ("vintage_date", "DATE"),
 ]
 
+
+# Each source's staging table gives every column but vintage_date, which the view adds.
+SOURCE_TABLE_COLUMNS = [c for c in STAGING_COLUMNS if c[0] != "vintage_date"]
 
 # stg_census_api stores only what varies between its rows; stg_trade_flows adds the rest.
 CENSUS_API_COLUMNS = [
@@ -38,12 +42,12 @@ CENSUS_API_COLUMNS = [
     if c[0]
     not in (
         "source",
-        "dataset",
         "reporter_iso3",
         "flow",
         "hs_revision",
         "value_basis",
         "net_weight_kg",
+        "vintage_date",
     )
 ]
 
@@ -53,14 +57,17 @@ def staged(model: str, **raw_tables: pd.DataFrame) -> duckdb.DuckDBPyConnection:
     in-memory DuckDB, with the country seed the build gives it, and the build's
     stg_trade_flows view over it (the other sources' staging tables empty)."""
     con = duckdb.connect()
-    seeds = paths.SEEDS_DIR / "countries.csv"
-    con.execute(f"create table seed_countries as {build.raw_csv_sql(seeds)}")
+    for seed in ("countries", "partner_codes"):
+        path = paths.SEEDS_DIR / f"{seed}.csv"
+        con.execute(f"create table seed_{seed} as {build.raw_csv_sql(path)}")
+    manifest = paths.ROOT / "data" / "raw" / "manifest.csv"
+    con.execute(f"create table raw_manifest as {build.raw_csv_sql(manifest)}")
     for name, frame in raw_tables.items():
         con.register(name, frame)
     con.execute(f"create table {model} as {build.model_sql(model)}")
     for other in build.TRADE_FLOW_STAGING:
         if other != model:
-            columns = CENSUS_API_COLUMNS if other == "stg_census_api" else STAGING_COLUMNS
+            columns = CENSUS_API_COLUMNS if other == "stg_census_api" else SOURCE_TABLE_COLUMNS
             con.execute(f"create table {other} ({', '.join(f'{n} {t}' for n, t in columns)})")
     con.execute(f"create view stg_trade_flows as {build.model_sql('stg_trade_flows')}")
     return con

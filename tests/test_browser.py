@@ -17,6 +17,7 @@ PAGES = {
     "overview": "",
     "cotton": "cotton_and_textiles",
     "tomatoes": "tomatoes",
+    "went": "where_the_trade_went",
     "paste": "tomato_paste_world_trade",
     "data": "data_and_methods",
 }
@@ -43,20 +44,21 @@ def test_filter_change_redraws_and_carries_to_the_next_page(app_url, page):
     page.goto(f"{app_url}/cotton_and_textiles")
     wait_for_charts(page, 2)
     first_chart = page.locator('[data-testid="stPlotlyChart"]').first
-    expect(first_chart).to_contain_text("Mexico")
-    # Remove Mexico from the partners multiselect in the sidebar.
+    expect(first_chart).to_contain_text("Vietnam")
+    # Remove Vietnam from the partners multiselect in the sidebar (the default: China and
+    # the largest suppliers in the latest 12 months of Census data from every supplier).
     sidebar = page.locator('[data-testid="stSidebar"]')
-    sidebar.get_by_role("button", name="Remove Mexico").first.click()
+    sidebar.get_by_role("button", name="Remove Vietnam").first.click()
     page.wait_for_url("**partners=*", timeout=20_000)
     wait_for_charts(page, 2)
-    expect(first_chart).not_to_contain_text("Mexico", timeout=20_000)
+    expect(first_chart).not_to_contain_text("Vietnam", timeout=20_000)
     assert "partners=" in page.url
     # Switch page in the sidebar navigation: the choice carries over.
     sidebar.get_by_role("link", name="Tomatoes").click()
     page.wait_for_url("**/tomatoes**", timeout=20_000)
     wait_for_charts(page)
     assert "partners=" in page.url
-    assert selected_partners(page) == ["China", "Vietnam", "World (all partners)"]
+    assert selected_partners(page) == ["China", "India", "Bangladesh", "Indonesia"]
     screenshot(page, "tomatoes_after_filter")
 
 
@@ -83,17 +85,17 @@ def test_link_to_this_view_follows_the_filters(app_url, page):
     page.goto(f"{app_url}/cotton_and_textiles")
     wait_for_charts(page, 2)
     sidebar = page.locator('[data-testid="stSidebar"]')
-    sidebar.get_by_role("button", name="Remove Mexico").first.click()
+    sidebar.get_by_role("button", name="Remove Vietnam").first.click()
     page.wait_for_url("**partners=*", timeout=20_000)
     code = sidebar.locator('[data-testid="stCode"]')
-    expect(code).not_to_contain_text("Mexico", timeout=20_000)
+    expect(code).not_to_contain_text("Vietnam", timeout=20_000)
     link = code.inner_text()
     assert "/cotton_and_textiles?" in link and "partners=China" in link
     # The link, opened fresh, gives the same partners.
     page.goto(link.strip())
     wait_for_charts(page, 2)
     expect(page.locator('[data-testid="stSidebar"] span[data-tag]').first).to_be_visible()
-    assert selected_partners(page) == ["China", "Vietnam", "World (all partners)"]
+    assert selected_partners(page) == ["China", "India", "Bangladesh", "Indonesia"]
 
 
 def test_embed_view_shows_one_chart_alone(app_url, page):

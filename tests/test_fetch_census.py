@@ -160,14 +160,17 @@ def test_staging_types_groupings_total_and_leading_zeros(env, httpserver):
     assert [(c[0], c[1]) for c in described] == CENSUS_API_COLUMNS
     described = con.execute("describe stg_trade_flows").fetchall()
     assert [(c[0], c[1]) for c in described] == STAGING_COLUMNS
-    # 0001 OPEC and 1XXX NORTH AMERICA are groupings: dropped; '-' is the total
+    # 0001 OPEC and 1XXX NORTH AMERICA are groupings: kept under their Census code (the
+    # marts' partner_kind keeps them out of country sums); '-' is the total
     assert rows(con, "month = 1") == [
-        ("ALB", "0702", 4, 2024, 1, 0.0, 0.0, "KG"),  # no Census code in the seed: by name
+        ("ALB", "0702", 4, 2024, 1, 0.0, 0.0, "KG"),
         ("CAN", "0702", 4, 2024, 1, 31001234.0, 14001234.0, "KG"),
         ("MEX", "0702", 4, 2024, 1, 348000000.0, 226122222.0, "KG"),
         ("WLD", "0702", 4, 2024, 1, 398765432.0, 251234567.0, "KG"),
+        ("census:0001", "0702", 4, 2024, 1, 1234.0, 2000.0, "KG"),
+        ("census:1XXX", "0702", 4, 2024, 1, 379001234.0, 240123456.0, "KG"),
     ]
-    assert con.execute("select count(*) from stg_census_api").fetchone()[0] == 8
+    assert con.execute("select count(*) from stg_census_api").fetchone()[0] == 12
     one = con.execute(
         "select source, dataset, reporter_iso3, flow, hs_revision, description, value_basis, "
         "net_weight_kg, vintage, fetched_at from stg_trade_flows limit 1"

@@ -21,7 +21,7 @@ from pytest_httpserver import HTTPServer
 from etl.fetch_cli import add_fetch_parser
 from etl.sources import comtrade, http
 from tests import fetch_helpers
-from tests.fetch_helpers import STAGING_COLUMNS, assert_no_secret
+from tests.fetch_helpers import SOURCE_TABLE_COLUMNS, assert_no_secret
 
 RECORDED = Path(__file__).resolve().parent / "fixtures" / "recorded" / "comtrade"
 RAW_SNAPSHOT = Path(__file__).resolve().parent.parent / "data" / "raw"
@@ -136,7 +136,7 @@ def test_staging_keeps_only_totals_and_casts(env, httpserver):
 
     con = staged(env)
     described = con.execute("describe stg_comtrade_api").fetchall()
-    assert [(c[0], c[1]) for c in described] == STAGING_COLUMNS
+    assert [(c[0], c[1]) for c in described] == SOURCE_TABLE_COLUMNS
     got = con.execute(
         "select reporter_iso3, partner_iso3, flow, hs_code, hs_level, hs_revision, year, month, "
         "value_usd, value_basis, quantity, quantity_unit, net_weight_kg "
@@ -414,7 +414,7 @@ def test_read_raw_without_fetches_is_empty_with_columns_and_stages(tmp_path):
     assert all(pd.api.types.is_string_dtype(t) for t in frame.dtypes)
     con = staged(tmp_path)
     assert [(c[0], c[1]) for c in con.execute("describe stg_comtrade_api").fetchall()] == (
-        STAGING_COLUMNS
+        SOURCE_TABLE_COLUMNS
     )
     assert con.execute("select count(*) from stg_comtrade_api").fetchone()[0] == 0
 

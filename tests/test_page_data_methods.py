@@ -138,3 +138,20 @@ def test_every_table_has_its_csv_and_excel_downloads(app_env, page):
     assert tables >= 4
     # one CSV and one Excel button per table (charts add theirs on top)
     assert labels.count("CSV data") >= tables and labels.count("Excel data") >= tables
+
+
+def test_codes_no_library_maps_and_groupings_are_listed(app_env, warehouse):
+    at = open_page()
+    codes = table_with(at, "code", "name", "kind", "treatment")
+    by_code = codes.set_index("code")
+    assert by_code.loc["census:5083", "name"] == "WEST BANK ADMINISTERED BY ISRAEL"
+    assert by_code.loc["census:5083", "kind"] == "country"
+    assert by_code.loc["census:0003", "kind"] == "grouping"  # European Union
+    assert by_code.loc["otexa:USSR", "kind"] == "country"
+    expected = warehouse.execute(
+        "select count(*) from dim_partner where not has_iso3 and kind <> 'total'"
+    ).fetchone()[0]
+    assert len(codes) == expected
+    coverage = table_with(at, "dataset", "partner", "frequency", "rows")
+    census = coverage[coverage["dataset"] == "census_api_hs2_monthly_2023_2024"]
+    assert set(census["partner"]) == {"WLD", "223 countries", "19 groupings"}

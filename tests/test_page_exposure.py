@@ -12,7 +12,7 @@ from openpyxl import Workbook, load_workbook
 from streamlit.testing.v1 import AppTest
 
 import exposure
-from dashboard import components, export, text
+from dashboard import export, render, text
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -228,7 +228,7 @@ def test_an_upload_is_computed_line_by_line(app_env, tables):
     # the unmapped line has no value at risk: its cell shows a dash, not Streamlit's "None"
     assert shown["at_risk_value_usd"].isna().any()
     lines_table = next(d for d in at.dataframe if "shares_used" in d.value.columns)
-    assert lines_table.proto.placeholder == components.MISSING_CELL == "–"
+    assert lines_table.proto.placeholder == render.MISSING_CELL == "–"
     # beside "Lines that can't be mapped", the caption says what the totals count as nothing
     caption = next(c.value for c in at.caption if c.value.startswith("Central scenario"))
     assert "1 line ($300.00 k) is outside the products the WRO covers" in caption

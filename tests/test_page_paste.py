@@ -89,7 +89,7 @@ def test_china_place_in_a_ranking():
 # --------------------------------------------------------------------------- snapshot
 
 
-def test_snapshot_says_there_is_no_paste_export_table(app_env, warehouse):
+def test_snapshot_charts_chinas_share_of_world_paste_exports_from_faostat(app_env, warehouse):
     assert (
         warehouse.execute(
             "select count(*) from mart_exports_by_year_reporter_partner_hs where hs_code = '200290'"
@@ -98,14 +98,42 @@ def test_snapshot_says_there_is_no_paste_export_table(app_env, warehouse):
     )
     at = open_page()
     infos = " ".join(i.value for i in at.info)
-    assert "no country-by-year table of tomato-paste (HS 200290)" in infos
-    assert (
-        "python -m etl fetch comtrade --reporters all --flow X --cmd 200290 --years 2015-2024"
-        in infos
+    assert "no country-by-year table of tomato-paste" not in infos
+    fig = figures(at)["China's share of world tomato-paste exports"]
+    expected = dict(
+        warehouse.execute(
+            """select year, quantity_share from mart_paste_exports_by_year_exporter
+               where domain = 'TCL' and exporter_id = 'CHN'"""
+        ).fetchall()
     )
-    assert "--reporters CHN --partners all" in infos  # destinations need partner detail
-    titles = list(figures(at))
-    assert not any("paste exports" in t or "paste exporters" in t for t in titles), titles
+    assert points(traces(fig)["China"]) == pytest.approx(expected)
+    assert expected[2017] == pytest.approx(852_260 / 3_312_889)  # FAOSTAT TCL, tonnes
+    assert "FAOSTAT trade domain" in source_text(fig)
+    exporters = figures(at)["The top tomato-paste exporters over time"]
+    names = [t["name"] for t in exporters["data"]]
+    assert names[:2] == ["China", "Italy"] and names[-1] == "All other exporters"
+    assert len(names) <= 8
+    # the press figures stay beside the series, as cited references
+    assert REF_HEADING in markdown_text(at)
+    # Comtrade's charts wait for a fetch
+    assert not any(t.startswith("Top tomato-paste exporters, ") for t in figures(at))
+
+
+def test_faostat_series_are_shown_one_at_a_time(app_env, warehouse):
+    at = open_page({"paste_fao_domain": "SCL"})
+    fig = figures(at)["China's share of world tomato-paste exports"]
+    years = sorted(points(traces(fig)["China"]))
+    assert (years[0], years[-1]) == (2010, 2022)
+    assert "supply utilization (SCL)" in fig["layout"]["title"]["text"]
+    # the SCL series has no export value: quantity is the only measure offered
+    assert at.selectbox(key="paste_fao_measure").options == ["Quantity (tonnes)"]
+    at = open_page({"paste_fao_measure": "value"})
+    fig = figures(at)["China's share of world tomato-paste exports"]
+    china_2019 = warehouse.execute(
+        """select value_share from mart_paste_exports_by_year_exporter
+           where domain = 'TCL' and exporter_id = 'CHN' and year = 2019"""
+    ).fetchone()[0]
+    assert points(traces(fig)["China"])[2019] == pytest.approx(china_2019)
 
 
 def test_production_share_chart_is_the_mart(app_env, warehouse):
@@ -242,9 +270,12 @@ def synthetic_warehouse(warehouse_path, tmp_path_factory) -> Path:
             con.execute(
                 """
                 insert into mart_exports_by_year_reporter_partner_hs
-                    (source, dataset, value_basis, reporter_iso3, reporter_name, partner_iso3,
-                     hs_code, hs_level, description, year, value_usd, net_weight_kg, vintage)
-                values ('comtrade', 'synthetic_test_exports', 'FOB', $r, $r, $p, '200290', 6,
+                    (source, dataset, value_basis, reporter_iso3, reporter_name,
+                     reporter_is_country, partner_iso3, partner_name, hs_code, hs_level,
+                     description, year, value_usd, net_weight_kg, vintage)
+                values ('comtrade', 'synthetic_test_exports', 'FOB', $r,
+                        (select name from dim_country where iso3 = $r), true, $p,
+                        (select name from dim_partner where partner_id = $p), '200290', 6,
                         'SYNTHETIC TEST ROW', $y, $v, $w, 'SYNTHETIC, not real')
                 """,
                 {"r": reporter, "p": partner, "y": year, "v": value, "w": weight},
@@ -286,7 +317,7 @@ def expected_china_share(measure: str) -> dict[int, float]:
 def test_synthetic_exports_draw_china_share_of_world_exports(synthetic_env):
     at = open_page()
     assert not any("no country-by-year table" in i.value for i in at.info)
-    fig = figure_starting(at, "China's share of world tomato-paste exports")
+    fig = figure_starting(at, "China's share of world tomato-paste exports, UN Comtrade")
     china = traces(fig)["China"]
     assert points(china) == pytest.approx(expected_china_share("value"))
     assert points(china)[2019] == pytest.approx(400 / 950)
@@ -302,11 +333,13 @@ def test_synthetic_measure_switch_recomputes_the_share(synthetic_env):
     at = open_page()
     at.radio(key="paste_measure").set_value("weight").run()
     assert not at.exception
-    fig = figure_starting(at, "China's share of world tomato-paste exports")
+    fig = figure_starting(at, "China's share of world tomato-paste exports, UN Comtrade")
     by_weight = expected_china_share("weight")
     assert points(traces(fig)["China"]) == pytest.approx(by_weight)
     assert by_weight != pytest.approx(expected_china_share("value"))  # the switch matters
-    table = next(df.value for df in at.dataframe if "China's share" in df.value.columns)
+    table = next(
+        df.value for df in at.dataframe if "Reporters without this measure" in df.value.columns
+    )
     assert set(table["Reporters without this measure"]) == {1}  # Spain: not filled in
 
 

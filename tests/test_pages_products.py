@@ -130,14 +130,29 @@ def test_a_valid_link_restores_the_view_without_a_note(app_env):
     assert [t["name"] for t in fig["data"]] == ["China"]
 
 
-def test_tomato_page_shows_missing_world_total_plainly(app_env):
+def test_tomato_page_shows_chinas_monthly_share_where_census_has_a_world_total(app_env, warehouse):
     at = open_page("pages/tomatoes.py")
-    assert any("no US imports-from-world total" in i.value for i in at.info)
+    assert not any("no US imports-from-world total" in i.value for i in at.info)
     titles = [f["layout"]["title"]["text"] for f in figures(at)]
     assert any("tomato paste" in t.lower() for t in titles)
-    # the chart itself names the chosen partner it has no line for, so its exports do too
+    share = next(
+        f for f in figures(at) if "China's share of US imports (monthly)" in plain_title(f)
+    )
+    lines = {t["name"]: t for t in share["data"]}
+    assert set(lines) == {"HS 07", "HS 20"}
+    expected = warehouse.execute(
+        """select c.value_usd / w.value_usd
+           from mart_us_imports_by_month_partner_hs as c
+           join mart_us_imports_by_month_partner_hs as w using (source, hs_code, period)
+           where c.source = 'census' and c.hs_code = '20' and c.partner_iso3 = 'CHN'
+             and w.partner_iso3 = 'WLD' and c.period = date '2023-01-01'"""
+    ).fetchone()[0]
+    first = min(points(lines["HS 20"]))  # the x values are timestamps as text
+    assert first.startswith("2023-01-01")
+    assert points(lines["HS 20"])[first] == pytest.approx(expected)
+    # the chart names a chosen partner it has no line for, so its exports do too
     group = next(t for t in titles if "tomato paste" in t.lower())
-    assert "; no data for World (all partners)" in group
+    assert "no data for" in group
 
 
 def test_summaries_are_computed_from_the_data(app_env):
@@ -157,17 +172,17 @@ def test_embed_view_shows_only_the_chosen_chart(app_env):
 def test_chart_exports_carry_the_data_vintage_of_their_source_line(app_env):
     """export_meta's vintage: the vintages the chart's source line names, even when the
     line is wrapped for a half-width chart."""
-    from dashboard import components, queries
+    from dashboard import queries, render
     from dashboard.impact_view import chart_source
 
     sources = queries.all_sources()
     comtrade = sources[sources["dataset"].str.startswith("comtrade_us")]
-    line = components.source_line(list(comtrade["dataset"]))
+    line = render.source_line(list(comtrade["dataset"]))
     want = sorted(set(comtrade["upstream_vintage"]))
     assert want and all(v for v in want)
-    assert sorted(components.vintages_in(line)) == want
-    assert sorted(components.vintages_in(chart_source(line))) == want
-    assert components.vintages_in("Source: unknown (no provenance recorded for this data)") == []
+    assert sorted(render.vintages_in(line)) == want
+    assert sorted(render.vintages_in(chart_source(line))) == want
+    assert render.vintages_in("Source: unknown (no provenance recorded for this data)") == []
 
 
 def test_exports_list_the_filters_by_their_labels_not_their_url_keys(app_env):

@@ -4,14 +4,16 @@ with
 
 flows as (select * from stg_trade_flows where flow = 'X' and month is null),
 
-countries as (select iso3, name from dim_country),
+countries as (select iso3, name from dim_country where iso3 <> 'WLD'),
+
+partners as (select partner_id, name from dim_partner),
 
 ranked as (
     select
         *,
         row_number() over (
             partition by source, reporter_iso3, partner_iso3, hs_code, year
-            order by fetched_at desc nulls last, dataset
+            order by vintage_date desc nulls last, fetched_at desc nulls last, dataset
         ) as preference
     from flows
 ),
@@ -23,7 +25,10 @@ final as (
         r.value_basis,
         r.reporter_iso3,
         coalesce(c.name, r.reporter_iso3) as reporter_name,
+        -- only ISO countries count as reporters (no aggregates, no World)
+        c.iso3 is not null as reporter_is_country,
         r.partner_iso3,
+        coalesce(p.name, r.partner_iso3) as partner_name,
         r.hs_code,
         r.hs_level,
         r.description,
@@ -35,6 +40,7 @@ final as (
         r.vintage
     from ranked as r
     left join countries as c on c.iso3 = r.reporter_iso3
+    left join partners as p on p.partner_id = r.partner_iso3
     where r.preference = 1
 )
 

@@ -15,6 +15,7 @@ final as (
         l.source,
         l.value_basis,
         l.partner_iso3,
+        any_value(l.partner_name) as partner_name,
         l.product_group,
         g.product_group_label,
         g.family,

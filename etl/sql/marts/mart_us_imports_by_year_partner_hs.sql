@@ -10,13 +10,14 @@ flows as (
 
 hs as (select code, description from dim_hs),
 groups as (select hs_code, product_group from dim_product_group),
+partners as (select partner_id, name, kind from dim_partner),
 
 ranked as (
     select
         *,
         row_number() over (
             partition by source, partner_iso3, hs_code, year
-            order by fetched_at desc nulls last, dataset
+            order by vintage_date desc nulls last, fetched_at desc nulls last, dataset
         ) as preference
     from flows
 ),
@@ -27,6 +28,8 @@ final as (
         r.dataset,
         r.value_basis,
         r.partner_iso3,
+        coalesce(p.name, r.partner_iso3) as partner_name,
+        coalesce(p.kind, 'country') as partner_kind,
         r.hs_code,
         r.hs_level,
         r.hs_revision,
@@ -42,6 +45,7 @@ final as (
     from ranked as r
     left join hs as h on h.code = r.hs_code
     left join groups as g on g.hs_code = r.hs_code
+    left join partners as p on p.partner_id = r.partner_iso3
     where r.preference = 1
 )
 

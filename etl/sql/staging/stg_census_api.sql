@@ -1,30 +1,35 @@
--- US Census Bureau international trade API (imports/hs) as fetched by
--- `python -m etl fetch census`: monthly general imports, customs value.
--- Renames and casts only, plus Census country codes -> ISO3. Country groupings
--- (0001 OPEC, 0003 Pacific Rim, 1XXX North America, ...) are dropped; '-' is the
--- all-countries total.
+-- US Census Bureau international trade API (imports/hs): monthly general imports, customs
+-- value. Two kinds of answers arrive in raw_census_api the same way: those fetched by
+-- `python -m etl fetch census` (fetch_dir under data/raw/census_api/) and answers shipped
+-- in data/raw (fetch_dir is their manifest dataset id, fetched_at empty).
+-- Renames and casts, plus partner codes -> ISO3: '-' is the all-countries total (WLD),
+-- 4-digit codes from 1000 up are countries, the rest (0003 EU, 5XXX Asia, ...) are
+-- Census groupings, kept as 'census:<code>' and never counted as countries (dim_partner).
+-- A country code no library maps stays 'census:<code>' too.
 --
 -- A later fetch replaces older rows wherever one of its requests that got data covers
 -- them (same HS code, same partner or every partner, a month in its range), including
--- rows it no longer returns: Census leaves out flows that were revised to nothing.
--- Rows that no later request covers are kept without comparing them to anything, so a
--- fetch that nothing overlaps costs one probe of an empty table per row.
+-- rows it no longer returns: Census leaves out flows that were revised to nothing. A
+-- shipped answer is older than any fetch.
 --
--- This table holds only what varies from row to row. What every Census API row shares
--- (source, dataset, reporter USA, flow M, HTS, customs value, no net weight) is added by
--- stg_trade_flows: a fetch can be millions of rows, and writing those constant columns
--- on each of them was the largest part of the ingest's cost (docs/benchmarks.md).
+-- The columns every Census API row shares (source, reporter, flow, HS revision, value
+-- basis) are added by stg_trade_flows, not stored here.
 with
 
 responses as (select * from raw_census_api),
 
 requests as (select * from raw_census_api_requests),
 
+manifest as (select * from raw_manifest),
+
+partner_codes as (
+    select code, nullif(iso3, '') as iso3 from seed_partner_codes where source = 'census'
+),
+
 -- the requests that got data, with the months of their time predicate
 -- ("from 2019-01 to 2024-12", or one month)
 answered as (
     select
-        fetch_dir,
         fetched_at,
         "I_COMMODITY" as hs_code,
         "CTY_CODE" as cty_code,
@@ -36,22 +41,24 @@ answered as (
     where "file" is not null
 ),
 
-fetches as (
+answers as (
     select
         fetch_dir,
+        'census_api' as dataset,
         strptime(any_value(fetched_at), '%Y-%m-%dT%H:%M:%SZ') as fetched_at,
         'Census API, fetched ' || any_value(fetched_at) as vintage
     from requests
     group by fetch_dir
+    union all
+    select
+        dataset_id,
+        dataset_id,
+        null,
+        'US Census Bureau, ' || upstream_vintage
+    from manifest
 ),
 
-countries_by_code as (
-    select census_code, iso3
-    from seed_countries
-    where coalesce(census_code, '') <> ''
-),
-
--- fallback for partners without a Census code in the seed ("VIETNAM" = "Vietnam")
+-- fallback for a code the shipped answers do not have ("VIETNAM" = "Vietnam")
 countries_by_name as (
     select upper(name) as cty_name, min(iso3) as iso3
     from seed_countries
@@ -65,10 +72,9 @@ current_rows as (
     -- fetched_at is ISO 8601 UTC text: its text order is its time order
     anti join answered as later
         on later.hs_code = r."I_COMMODITY"
-        and later.fetched_at > r.fetched_at
+        and later.fetched_at > coalesce(r.fetched_at, '')
         and coalesce(later.cty_code, r."CTY_CODE") = r."CTY_CODE"
         and r."time" between later.first_month and later.last_month
-    where r."CTY_CODE" = '-' or regexp_full_match(r."CTY_CODE", '[1-9][0-9]{3}')
 ),
 
 renamed as (
@@ -90,7 +96,13 @@ renamed as (
 
 final as (
     select
-        coalesce(by_code.iso3, by_name.iso3) as partner_iso3,
+        a.dataset,
+        case
+            when r.cty_code = '-' then 'WLD'
+            when regexp_full_match(r.cty_code, '[1-9][0-9]{3}')
+                then coalesce(by_code.iso3, by_name.iso3, 'census:' || r.cty_code)
+            else 'census:' || r.cty_code
+        end as partner_iso3,
         r.hs_code,
         cast(case when regexp_full_match(r.hs_code, '[0-9]+') then length(r.hs_code) else 0 end
             as integer) as hs_level,
@@ -100,11 +112,11 @@ final as (
         r.value_usd,
         r.quantity,
         r.quantity_unit,
-        f.vintage,
-        f.fetched_at
+        a.vintage,
+        a.fetched_at
     from renamed as r
-    left join fetches as f on f.fetch_dir = r.fetch_dir
-    left join countries_by_code as by_code on by_code.census_code = r.cty_code
+    left join answers as a on a.fetch_dir = r.fetch_dir
+    left join partner_codes as by_code on by_code.code = r.cty_code
     left join countries_by_name as by_name on by_name.cty_name = upper(r.cty_name)
 )
 

@@ -1,0 +1,1 @@
+"""Each page's sections: what they build from the filters, as blocks (dashboard.blocks)."""
