@@ -76,7 +76,7 @@ def test_sticky_config_passes_haproxy_check(tmp_path):
 
 
 def test_control_config_is_round_robin_without_affinity(tmp_path):
-    text = replicas.haproxy_config(replicas.plan(2, 8501, cores=[0, 1]))
+    text = replicas.haproxy_config(replicas.plan(2, 8501, cores=[0, 1], sticky=False))
     path = tmp_path / "haproxy.cfg"
     path.write_text(text)
     replicas.check_haproxy_config(path)
@@ -146,8 +146,13 @@ def pin(page, served, name: str) -> list[tuple[int, str | None, str]]:
     return responses
 
 
-def choose(page, scenario: str) -> None:
+def choose(page, scenario: str, *, lines: bool = True) -> None:
+    """Pick the modeller's scenario; with lines loaded, wait until the page shows it (a
+    download clicked before the rerun ends would ask for the previous run's file)."""
     page.get_by_text(scenario, exact=True).click()
+    if lines:
+        page.get_by_text(f"{scenario} scenario, full effect").wait_for(timeout=45_000)
+    page.wait_for_timeout(500)
     settle(page)
     assert page.locator('[data-testid="stException"]').count() == 0
 
@@ -233,7 +238,7 @@ def test_a_killed_replicas_session_reconnects_to_the_other_with_a_fresh_session(
                 page.wait_for_timeout(300)
             # The next rerun runs on r2 in a new session: the uploaded file is gone (the
             # docs say what users lose), and uploading it again works there.
-            choose(page, "High effect")
+            choose(page, "High effect", lines=False)
             page.wait_for_selector("text=Upload a file or add lines to the table", timeout=45_000)
             upload_and_download(page, "again.csv")
             screenshot(page, "replicas_after_kill")
