@@ -130,10 +130,14 @@ def busy_cpu_seconds() -> float:
 HAPROXY_LINE = re.compile(r'replicas/(\S+) \S+ (\d{3}) .*"(\w+) (\S+)')
 
 
-def haproxy_counts(log: Path) -> dict[str, int]:
-    """Uploads and file downloads as HAProxy logged them: 'status METHOD path replica'."""
+def haproxy_counts(log: Path, start: int = 0) -> dict[str, int]:
+    """Uploads and file downloads as HAProxy logged them from byte `start` on (after the
+    warm-up): 'status METHOD kind'."""
     counts: dict[str, int] = {}
-    for line in log.read_text(errors="replace").splitlines():
+    with log.open("rb") as f:
+        f.seek(start)
+        text = f.read().decode(errors="replace")
+    for line in text.splitlines():
         m = HAPROXY_LINE.search(line)
         if not m:
             continue
@@ -380,6 +384,10 @@ def summarise(cfg: Config, visitors: list[Visitor], usage: Usage, wall: float) -
         "http_errors": http,
         "page_errors": sum(len(v.page_errors) for v in visitors),
         "replicas": per_replica,
+        # What the visitors' interactions cost the replicas, whatever the swarm's own pace.
+        "replica_cpu_s_per_interaction": (
+            round(sum(u["cpu_s"] for u in per_replica.values()) / len(ok), 2) if ok else None
+        ),
         "load_avg_end": os.getloadavg()[0],
     }
 
@@ -412,6 +420,7 @@ def run_config(
         sampler = Sampler(served, usage)
         sampler.start()
         load_start = os.getloadavg()[0]
+        log_start = (run_dir / "haproxy.log").stat().st_size
         servers = [proc.pid for proc in served.procs.values()] + [served.haproxy.pid]
         own_start, machine_start = tree_usage(os.getpid())[0], busy_cpu_seconds()
         served_start = sum(tree_usage(pid)[0] for pid in servers)
@@ -428,7 +437,7 @@ def run_config(
         machine_cpu = busy_cpu_seconds() - machine_start
     result = summarise(cfg, visitors, usage, wall)
     result["load_avg_start"] = load_start
-    result["haproxy_log"] = haproxy_counts(run_dir / "haproxy.log")
+    result["haproxy_log"] = haproxy_counts(run_dir / "haproxy.log", log_start)
     # Where the cores went during the swarm (CPU seconds): replicas and HAProxy, the
     # swarm's own browsers (this script's other descendants), everything else running.
     result["cpu_s"] = {
@@ -454,6 +463,7 @@ def print_result(r: dict) -> None:
         f"{r['interactions_per_min']} per min; p50 {r['p50_s']} s, p95 {r['p95_s']} s"
     )
     print(f"  p50 by step: {r['by_kind_p50_s']}")
+    print(f"  replica CPU per interaction: {r['replica_cpu_s_per_interaction']} s")
     print(f"  errors: {r['errors']} {r['errors_by_kind'] or ''}")
     print(f"  HTTP errors on uploads/downloads: {r['http_errors'] or 'none'}")
     print(f"  uploads/downloads in HAProxy's log: {r['haproxy_log']}")
