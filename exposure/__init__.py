@@ -12,6 +12,7 @@ from exposure.assumptions import (
     default_scenarios,
 )
 from exposure.backtest import BacktestResult, backtest
+from exposure.mapping import map_hs_codes
 from exposure.model import (
     ModelResult,
     baseline,
@@ -24,8 +25,9 @@ from exposure.model import (
 )
 from exposure.uploads import (
     MAX_UPLOAD_BYTES,
+    Upload,
     UploadMessage,
-    map_hs_codes,
+    check_upload,
     messages_frame,
     parse_upload,
     template_csv,
@@ -37,10 +39,12 @@ __all__ = [
     "BacktestResult",
     "ModelResult",
     "Scenario",
+    "Upload",
     "UploadMessage",
     "assumptions_frame",
     "backtest",
     "baseline",
+    "check_upload",
     "combined",
     "default_scenario",
     "default_scenarios",

@@ -387,7 +387,7 @@ def line_exposure(
 ) -> pd.DataFrame:
     """Each import line's exposure under `scenario`.
 
-    `lines` holds validated lines (exposure.uploads.parse_upload): hs_code (text),
+    `lines` holds validated lines (exposure.uploads.check_upload): hs_code (text),
     origin_iso3, annual_value_usd, optional quantity / supplier. China-origin lines of a
     covered group get the direct share, other origins the indirect share. exposed =
     value x share; at_risk = exposed x enforcement (x ramp when `year` is given), both
@@ -395,7 +395,7 @@ def line_exposure(
     exposure and a note (mapping_status "unmapped"); lines outside the covered products
     get 0 (mapping_status "not covered").
     """
-    from exposure.uploads import map_hs_codes
+    from exposure.mapping import map_hs_codes
 
     out = lines.copy()
     mapped = map_hs_codes(out["hs_code"].astype(str), dim_product_group)
