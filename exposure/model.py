@@ -406,14 +406,12 @@ def line_exposure(
         intensity = scenario.enforcement(None)
     else:
         intensity = scenario.enforcement(year) * scenario.ramp(year) if year >= WRO_YEAR else 0.0
+    # One share per distinct (origin, group, status, override): a file can have 10^6 lines.
+    keys = ["origin_iso3", "product_group", "mapping_status", "covered_content_override"]
+    out["covered_content_override"] = mapped["covered_content_override"].to_numpy()
+    combos = out[keys].drop_duplicates()
     shares, channels = [], []
-    for origin, group, status, content in zip(
-        out["origin_iso3"],
-        out["product_group"],
-        out["mapping_status"],
-        mapped["covered_content_override"],
-        strict=True,
-    ):
+    for origin, group, status, content in combos.itertuples(index=False):
         if status == "unmapped":
             shares.append(np.nan)
             channels.append("unknown")
@@ -424,8 +422,11 @@ def line_exposure(
             share = exposure_share(scenario, str(origin), str(group), content)
             shares.append(min(1.0, max(0.0, share)))
             channels.append(channel_of(str(origin)))
-    out["channel"] = channels
-    out["exposure_share"] = shares
+    combos = combos.assign(channel=channels, exposure_share=shares)
+    shared = out[keys].merge(combos, on=keys, how="left")
+    out = out.drop(columns="covered_content_override")
+    out["channel"] = shared["channel"].to_numpy()
+    out["exposure_share"] = shared["exposure_share"].to_numpy(dtype=float)
     out["exposed_value_usd"] = np.minimum(value * out["exposure_share"], value)
     out["enforcement"] = intensity
     out["at_risk_value_usd"] = np.minimum(out["exposed_value_usd"] * intensity, value)

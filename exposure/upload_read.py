@@ -110,25 +110,6 @@ def read_raw(
             )
         )
     table = read_xlsx(data, sheet) if kind == "xlsx" else read_csv(data)
-    return _limit_rows(table, limits)
-
-
-def _limit_rows(table: RawTable, limits: Limits) -> RawTable:
-    if table.cells.num_rows <= limits.max_rows:
-        return table
-    table.notes.append(
-        UploadMessage(
-            None,
-            None,
-            f"The file has {table.cells.num_rows:,} rows below the header; the limit is "
-            f"{limits.max_rows:,}: only the first {limits.max_rows:,} were read.",
-            WARNING,
-        )
-    )
-    table.cells = table.cells.slice(0, limits.max_rows)
-    table.rows = table.rows[: limits.max_rows]
-    if table.numbers is not None:
-        table.numbers = table.numbers.slice(0, limits.max_rows)
     return table
 
 
@@ -142,7 +123,10 @@ def read_csv(data: bytes) -> RawTable:
     sample = text[: 1 << 16].decode("utf-8", errors="replace").split("\n")
     header_line, delimiter, header = find_header(sample)
     start = sum(len(line.encode("utf-8")) + 1 for line in sample[:header_line])
-    notes += above_header(sample[:header_line], header_line + 1)
+    above = [
+        " ".join(next(csv.reader([line], delimiter=delimiter), [])) for line in sample[:header_line]
+    ]
+    notes += above_header(above, header_line + 1)
     if delimiter != ",":
         notes.append(
             UploadMessage(None, None, f"Columns are separated by {DELIMITERS[delimiter]}s.", NOTE)
@@ -156,21 +140,10 @@ def read_csv(data: bytes) -> RawTable:
         return "skip"
 
     try:
-        cells = pacsv.read_csv(
-            pa.BufferReader(body),
-            read_options=pacsv.ReadOptions(
-                column_names=names, skip_rows=1, use_threads=False, block_size=1 << 24
-            ),
-            parse_options=pacsv.ParseOptions(
-                delimiter=delimiter, newlines_in_values=True, invalid_row_handler=ragged
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()),
-                null_values=[""],
-                strings_can_be_null=True,
-                quoted_strings_can_be_null=True,
-            ),
-        )
+        cells = _parse(body, names, delimiter, ragged, threads=True)
+        if invalid:  # pyarrow numbers the rows it skips only when reading on one thread
+            invalid.clear()
+            cells = _parse(body, names, delimiter, ragged, threads=False)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
         raise UnreadableFile(
             UploadMessage(None, None, f"The CSV can't be read: {str(exc).splitlines()[0]}")
@@ -179,6 +152,25 @@ def read_csv(data: bytes) -> RawTable:
     cells, rows, problems = _mend_ragged(cells, lines, invalid, delimiter, header_line)
     return RawTable(
         "csv", header, header_line + 1, cells, rows, delimiter=delimiter, notes=notes + problems
+    )
+
+
+def _parse(body, names: list[str], delimiter: str, ragged, threads: bool) -> pa.Table:
+    """Every cell as text (NULL when empty), rows of another width to `ragged`."""
+    return pacsv.read_csv(
+        pa.BufferReader(body),
+        read_options=pacsv.ReadOptions(
+            column_names=names, skip_rows=1, use_threads=threads, block_size=1 << 24
+        ),
+        parse_options=pacsv.ParseOptions(
+            delimiter=delimiter, newlines_in_values=True, invalid_row_handler=ragged
+        ),
+        convert_options=pacsv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()),
+            null_values=[""],
+            strings_can_be_null=True,
+            quoted_strings_can_be_null=True,
+        ),
     )
 
 

@@ -7,13 +7,14 @@ first rows in full and counts the others.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import duckdb
-import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from exposure.countries import origins_to_iso3
 from exposure.upload_columns import MODEL_COLUMNS, REQUIRED_COLUMNS, match_columns
@@ -25,7 +26,7 @@ from exposure.upload_messages import (
     UploadMessage,
     more_of_a_kind,
 )
-from exposure.upload_read import DELIMITERS, RawTable
+from exposure.upload_read import DELIMITERS, Limits, RawTable
 
 EXAMPLE_MARKER = "EXAMPLE"
 OUTPUT_COLUMNS = [
@@ -225,7 +226,9 @@ def empty_lines() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="object") for c in OUTPUT_COLUMNS})
 
 
-def validate(raw: RawTable, countries, columns: dict[str, int] | None = None) -> Upload:
+def validate(
+    raw: RawTable, countries, columns: dict[str, int] | None = None, limits: Limits | None = None
+) -> Upload:
     """Check every row of `raw`. `columns` (model column -> header index, from the page's
     column chooser) replaces the header matching."""
     columns = match_columns(raw.header) if columns is None else dict(columns)
@@ -238,7 +241,6 @@ def validate(raw: RawTable, countries, columns: dict[str, int] | None = None) ->
         kind=raw.kind,
         sheet=raw.sheet,
         sheets=raw.sheets,
-        left_out=sum(1 for m in raw.notes if m.severity == ERROR and m.row is not None),
     )
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
@@ -254,31 +256,64 @@ def validate(raw: RawTable, countries, columns: dict[str, int] | None = None) ->
         return upload
     con = duckdb.connect()
     try:
-        _check(con, raw, columns, countries, upload)
+        _check(con, raw, columns, countries, upload, limits or Limits.from_env())
     finally:
         con.close()
     upload.messages.sort(key=_order)
     return upload
 
 
-def _check(con, raw: RawTable, columns: dict[str, int], countries, upload: Upload) -> None:
+def _check(con, raw: RawTable, columns: dict, countries, upload: Upload, limits: Limits) -> None:
+    """Cells (table t) -> values (v) -> one flag per check (f) -> messages and lines."""
     cols = list(columns)
+    _load_cells(con, raw, columns)
+    upload.messages += _totals_rows(con, cols) + _row_limit(con, limits)
+    upload.rows_read = con.execute("select count(*) from t").fetchall()[0][0]
+    if not upload.rows_read:
+        upload.messages.append(UploadMessage(None, None, "The file has a header but no data rows."))
+        return
+    _register_origins(con, countries)
+    european, notes = _number_style(con, raw, cols)
+    upload.messages += notes
+    rules = column_rules(european, raw.kind == "csv" and raw.delimiter == ",")
+    valued = [c for c in cols if rules[c].checks]
+    con.execute(_values_sql(rules, valued))
+    con.execute(_flags_sql(rules, valued, "supplier" in cols))
+    for col in valued:
+        for check in rules[col].checks:
+            upload.messages += _listed(con, col, check)
+    if "supplier" in cols:
+        skipped = Check(
+            "example", WARNING, "", lambda c, v: "example row from the template: skipped"
+        )
+        upload.messages += _listed(con, "supplier", skipped)
+    upload.left_out = con.execute("select count(*) from f where error").fetchall()[0][0]
+    upload.lines = _lines(con, cols)
+    if upload.lines.empty:
+        upload.lines = empty_lines()
+        upload.messages.append(
+            UploadMessage(None, None, "No valid rows: see the messages in the checks.")
+        )
+
+
+def _load_cells(con, raw: RawTable, columns: dict[str, int]) -> None:
+    """Table t: the mapped columns' cells, trimmed (NULL when blank), without blank rows."""
     frame = {"row": pa.array(raw.rows)}
     for col, i in columns.items():
-        frame[col] = raw.cells.column(i)
+        cells = pc.utf8_trim_whitespace(raw.cells.column(i))
+        frame[col] = pc.if_else(pc.equal(cells, ""), None, cells)
+        numbers = raw.numbers.column(i) if raw.numbers is not None else None
         frame[f"{col}__num"] = (
-            raw.numbers.column(i)
-            if raw.numbers is not None
-            else pa.nulls(len(raw.rows), pa.bool_())
+            pc.fill_null(numbers, False) if numbers is not None else pa.repeat(False, len(raw.rows))
         )
-    con.register("src", pa.table(frame))
-    trimmed = ", ".join(
-        f"nullif(trim({c}), '') as {c}, coalesce({c}__num, false) as {c}__num" for c in cols
-    )
-    blank = " and ".join(f"{c} is null" for c in cols)
-    con.execute(f"create temp table t as select row, {trimmed} from src")  # noqa: S608
-    con.execute(f"delete from t where {blank}")  # noqa: S608
-    upload.messages += _totals_rows(con, cols)
+    table = pa.table(frame)
+    filled = functools.reduce(pc.or_, [pc.is_valid(table[c]) for c in columns])
+    con.register("src", table.filter(filled))
+    con.execute("create temp table t as select * from src")
+    con.unregister("src")
+
+
+def _register_origins(con, countries) -> None:
     written = [
         r[0]
         for r in con.execute("select distinct origin from t where origin is not null").fetchall()
@@ -293,99 +328,105 @@ def _check(con, raw: RawTable, columns: dict[str, int], countries, upload: Uploa
             }
         ),
     )
-    european, notes = _number_style(con, raw, cols)
-    upload.messages += notes
-    rules = column_rules(european, raw.kind == "csv" and raw.delimiter == ",")
-    out = con.execute(_select(rules, cols)).df()
-    upload.rows_read = len(out)
-    if out.empty:
-        upload.messages.append(UploadMessage(None, None, "The file has a header but no data rows."))
-        return
-    errors = np.zeros(len(out), dtype=bool)
-    for col in cols:
-        for check in rules[col].checks:
-            flag = out[f"{col}__{check.kind}"].to_numpy(dtype=bool)
-            if check.severity == ERROR:
-                errors |= flag
-            upload.messages += _listed(out, flag, col, check)
-    example = np.zeros(len(out), dtype=bool)
-    if "supplier" in cols:
-        example = out["supplier__cell"].fillna("").str.upper().str.startswith(EXAMPLE_MARKER)
-        example = example.to_numpy(dtype=bool)
-        skipped = Check(
-            "example", WARNING, "", lambda c, v: "example row from the template: skipped"
-        )
-        upload.messages += _listed(out, example, "supplier", skipped)
-    upload.left_out += int(errors.sum())
-    ok = out.loc[~errors & ~example]
-    if ok.empty:
-        upload.messages.append(
-            UploadMessage(None, None, "No valid rows: see the messages in the checks.")
-        )
-        return
-    upload.lines = _lines(ok, cols)
 
 
-def _select(rules: dict[str, ColumnRule], cols: list[str]) -> str:
-    """One SELECT: per column its cell, value, and a flag per check."""
-    parts = ["row"]
+def _values_sql(rules: dict[str, ColumnRule], cols: list[str]) -> str:
+    """Table v: each checked column's value, worked out once."""
+    values = ", ".join("(" + rules[c].value.replace("@c", f"t.{c}") + f") as {c}" for c in cols)
+    return f"create temp table v as select t.row, {values} from t"  # noqa: S608
+
+
+def _flags_sql(rules: dict[str, ColumnRule], cols: list[str], supplier: bool) -> str:
+    """Table f: a flag per check (a blocking check only where none before it failed), each
+    column's 'blocked', the row's 'error', and 'example' for the template's rows."""
+    parts, errors = ["t.row"], []
     for col in cols:
-        rule = rules[col]
-        value = "(" + rule.value.replace("@c", col) + ")"
-        parts += [f"{col} as {col}__cell", f"{value} as {col}__value"]
         blocked = []
-        for check in rule.checks:
-            cond = check.when.replace("@c", col).replace("@v", value).replace("@num", f"{col}__num")
-            before = " or ".join(f"coalesce({b}, false)" for b in blocked) or "false"
-            parts.append(f"(coalesce({cond}, false) and not ({before})) as {col}__{check.kind}")
+        for check in rules[col].checks:
+            cond = check.when.replace("@c", f"t.{col}").replace("@v", f"v.{col}")
+            cond = "coalesce(" + cond.replace("@num", f"t.{col}__num") + ", false)"
+            before = " or ".join(blocked) or "false"
+            parts.append(f"({cond} and not ({before})) as {col}__{check.kind}")
             if check.blocks:
                 blocked.append(cond)
-        stop = " or ".join(f"coalesce({b}, false)" for b in blocked) or "false"
-        parts.append(f"({stop}) as {col}__blocked")
-    return "select " + ", ".join(parts) + " from t order by row"  # noqa: S608
+                if check.severity == ERROR:
+                    errors.append(cond)
+        parts.append(f"({' or '.join(blocked) or 'false'}) as {col}__blocked")
+    example = (
+        f"coalesce(upper(t.supplier) like '{EXAMPLE_MARKER}%', false)" if supplier else "false"
+    )
+    parts += [f"({' or '.join(errors) or 'false'}) as error", f"{example} as example"]
+    return (
+        "create temp table f as select "  # noqa: S608
+        + ", ".join(parts)
+        + " from t join v using (row)"
+    )
 
 
-def _listed(out: pd.DataFrame, flag: np.ndarray, col: str, check: Check) -> list[UploadMessage]:
+def _listed(con, col: str, check: Check) -> list[UploadMessage]:
     """The first rows of one kind in full, then how many more."""
-    hits = np.flatnonzero(flag)
-
-    def said(i) -> str:
-        cell = out[f"{col}__cell"].iat[i]
-        value = out[f"{col}__value"].iat[i] if f"{col}__value" in out else None
-        return check.says("" if pd.isna(cell) else str(cell), value)
-
+    flag = "example" if check.kind == "example" else f"{col}__{check.kind}"
+    count = con.execute(f"select count(*) from f where {flag}").fetchall()[0][0]  # noqa: S608
+    if not count:
+        return []
+    value = f"v.{col}" if check.kind != "example" else "null"
+    first = con.execute(
+        f"select t.row, t.{col}, {value} from f join t using (row) join v using (row) "  # noqa: S608
+        f"where f.{flag} order by t.row limit {SHOWN_PER_KIND}"
+    ).fetchall()
     shown = [
-        UploadMessage(int(out["row"].iat[i]), col, said(i), check.severity)
-        for i in hits[:SHOWN_PER_KIND]
+        UploadMessage(
+            int(row), col, check.says("" if cell is None else str(cell), v), check.severity
+        )
+        for row, cell, v in first
     ]
-    if len(hits) > SHOWN_PER_KIND:
-        shown.append(more_of_a_kind(len(hits) - SHOWN_PER_KIND, col, said(hits[0]), check.severity))
+    if count > SHOWN_PER_KIND:
+        shown.append(more_of_a_kind(count - SHOWN_PER_KIND, col, shown[0].problem, check.severity))
     return shown
 
 
 def _totals_rows(con, cols: list[str]) -> list[UploadMessage]:
-    """Totals rows (a cell says 'Total' and no HS code, or the last row has a value but no
-    code and no origin) are not lines: left out, with a note."""
-    words = " or ".join(TOTAL_WORD.replace("@c", c) for c in cols)
-    last = "row = (select max(row) from t) and hs_code is null and origin is null"
+    """Totals rows are not lines: left out, with a note. A totals row has no HS code and
+    says 'Total' where the code or the origin goes, or is the last row and has a value but
+    neither code nor origin."""
+    words = " or ".join(TOTAL_WORD.replace("@c", c) for c in ("hs_code", "origin"))
+    last = "row = (select max(row) from t) and origin is null and annual_value_usd is not null"
     found = con.execute(
-        f"select row from t where (hs_code is null or not regexp_full_match(hs_code, '[0-9. ]+')) "  # noqa: S608
-        f"and (coalesce({words}, false) or ({last} and annual_value_usd is not null)) order by row"
+        "select row from t where (hs_code is null or not regexp_full_match(hs_code, '[0-9. ]+')) "  # noqa: S608
+        f"and (coalesce({words}, false) or ({last})) order by row"
     ).fetchall()
     if not found:
         return []
     rows = [r[0] for r in found]
     con.execute("delete from t where list_contains($rows, row)", {"rows": rows})
-    listed = ", ".join(f"{r:,}" for r in rows[:SHOWN_PER_KIND]) + (
-        ", …" if len(rows) > SHOWN_PER_KIND else ""
-    )
+    listed = ", ".join(f"{r:,}" for r in rows[:SHOWN_PER_KIND])
+    more = ", …" if len(rows) > SHOWN_PER_KIND else ""
     return [
         UploadMessage(
             None,
             None,
-            f"{len(rows):,} totals row(s) left out (row {listed}): they sum other rows and are "
-            "not import lines.",
+            f"{len(rows):,} totals row(s) left out (row {listed}{more}): a total is not an "
+            "import line.",
             NOTE,
+        )
+    ]
+
+
+def _row_limit(con, limits: Limits) -> list[UploadMessage]:
+    count = con.execute("select count(*) from t").fetchall()[0][0]
+    if count <= limits.max_rows:
+        return []
+    last = con.execute(
+        "select row from t order by row limit 1 offset $n", {"n": limits.max_rows - 1}
+    ).fetchall()[0][0]
+    con.execute("delete from t where row > $last", {"last": last})
+    return [
+        UploadMessage(
+            None,
+            None,
+            f"The file has {count:,} lines; the limit is {limits.max_rows:,}: only the first "
+            f"{limits.max_rows:,} (to row {last:,}) were read.",
+            WARNING,
         )
     ]
 
@@ -401,7 +442,7 @@ def _number_style(con, raw: RawTable, cols: list[str]) -> tuple[bool, list[Uploa
     eu, us = con.execute(
         f"select count(*) filter (regexp_full_match({n}, '{EU_EVIDENCE}')), "  # noqa: S608
         f"count(*) filter (regexp_full_match({n}, '{US_EVIDENCE}')) from ({cells})"
-    ).fetchone()
+    ).fetchall()[0]
     if not eu or us:
         return False, []
     sep = DELIMITERS[raw.delimiter]
@@ -417,28 +458,26 @@ def _number_style(con, raw: RawTable, cols: list[str]) -> tuple[bool, list[Uploa
     ]
 
 
-def _lines(ok: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
-    n = len(ok)
+def _lines(con, cols: list[str]) -> pd.DataFrame:
+    """The rows with no error (and not the template's examples), as OUTPUT_COLUMNS."""
 
-    def value(name, default):
-        key = f"{name}__value"
-        return ok[key].to_numpy() if key in ok else np.full(n, default, dtype=object)
+    def text(c):
+        return f"coalesce(t.{c}, '')" if c in cols else "''"
 
-    quantity = pd.to_numeric(pd.Series(value("quantity", np.nan)), errors="coerce").to_numpy()
-    if "quantity" in cols:
-        quantity = np.where(ok["quantity__blocked"].to_numpy(dtype=bool), np.nan, quantity)
-    out = pd.DataFrame(
-        {
-            "row": ok["row"].to_numpy(dtype=np.int64),
-            "hs_code": pd.Series(value("hs_code", None), dtype=object),
-            "origin_iso3": pd.Series(value("origin", None), dtype=object),
-            "annual_value_usd": pd.Series(value("annual_value_usd", np.nan), dtype=float),
-            "quantity": quantity.astype(float),
-            "quantity_unit": pd.Series(value("quantity_unit", None), dtype=object).fillna(""),
-            "supplier": pd.Series(value("supplier", None), dtype=object).fillna(""),
-        }
+    quantity = (
+        "case when f.quantity__blocked then null else v.quantity end"
+        if "quantity" in cols
+        else "null"
     )
-    return out[OUTPUT_COLUMNS]
+    table = con.sql(
+        "select t.row, v.hs_code, v.origin as origin_iso3, "  # noqa: S608
+        "v.annual_value_usd, "
+        f"cast({quantity} as double) as quantity, {text('quantity_unit')} as quantity_unit, "
+        f"{text('supplier')} as supplier "
+        "from t join v using (row) join f using (row) "
+        "where not f.error and not f.example order by t.row"
+    ).to_arrow_table()
+    return table.to_pandas()[OUTPUT_COLUMNS]
 
 
 def _order(m: UploadMessage) -> tuple:

@@ -1,0 +1,199 @@
+"""The Exposure modeller on a SYNTHETIC broker-style import file of 1,000,000 lines, as
+CSV and as XLSX: time to read, validate, model and report, and peak memory.
+
+    python benchmarks/modeller.py [--lines 1000000] [--formats csv,xlsx]
+
+The file is made here by code (random values, made-up entry numbers and suppliers, real
+HS6 codes with made-up statistical suffixes) and says SYNTHETIC in its first row. Each
+format runs in its own process so the peak memory (ru_maxrss) is that format's. Targets
+(docs/benchmarks.md): the CSV end to end in at most 15 s, peak memory at most 1.5 GB.
+The baseline is pyarrow.csv parsing the same bytes with nothing else, in the same run.
+This prints figures; it asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+OUT = ROOT / "benchmarks" / "out"
+
+ORIGINS = ["CN", "VN", "BD", "IN", "MX", "KH", "PK", "ID", "TR", "HN", "China", "Viet Nam"]
+HS6 = [
+    "610910", "610462", "620342", "611020", "520942", "521142", "630260", "630231",
+    "200290", "200210", "070200", "210320", "120991", "620462", "611596", "847130",
+    "851712", "940360", "640399", "392690",
+]  # fmt: skip
+TITLE = "SYNTHETIC benchmark data made by benchmarks/modeller.py: not real entries"
+HEADER = [
+    "Entry Number", "Entry Date", "Importer of Record", "HTS Number", "Country of Origin",
+    "Supplier", "Entered Value", "Quantity", "UOM", "Line Description",
+]  # fmt: skip
+
+
+def synthetic_table(lines: int, seed: int = 14) -> pa.Table:
+    """A SYNTHETIC entry report: one row per entry line."""
+    rng = np.random.default_rng(seed)
+    hs6 = np.array(HS6)[rng.integers(0, len(HS6), lines)]
+    suffix = np.char.zfill(rng.integers(0, 10_000, lines).astype(str), 4)
+    value = np.round(rng.lognormal(8.5, 1.6, lines), 2)
+    return pa.table(
+        {
+            HEADER[0]: np.char.add("SYN-", np.char.zfill(np.arange(lines).astype(str), 8)),
+            HEADER[1]: np.full(lines, "2024-03-01"),
+            HEADER[2]: np.full(lines, "Synthetic Importer Inc."),
+            HEADER[3]: np.char.add(hs6, suffix),
+            HEADER[4]: np.array(ORIGINS)[rng.integers(0, len(ORIGINS), lines)],
+            HEADER[5]: np.char.add("Synthetic Supplier ", rng.integers(1, 800, lines).astype(str)),
+            HEADER[6]: value.astype(str),
+            HEADER[7]: rng.integers(1, 5_000, lines).astype(str),
+            HEADER[8]: np.full(lines, "DOZ"),
+            HEADER[9]: np.full(lines, "synthetic line"),
+        }
+    )
+
+
+def synthetic_csv(lines: int) -> bytes:
+    """The table as a broker's CSV: a title row, the header, the lines, a totals row."""
+    table = synthetic_table(lines)
+    buf = io.BytesIO()
+    buf.write(f'"{TITLE}"\n'.encode())
+    pacsv.write_csv(table, buf, pacsv.WriteOptions(quoting_style="needed"))
+    total = sum(float(v) for v in table.column(HEADER[6]).to_numpy(zero_copy_only=False))
+    buf.write(f"Total,,,,,,{total:.2f},,,\n".encode())
+    return buf.getvalue()
+
+
+def synthetic_xlsx(lines: int) -> bytes:
+    """The same lines in an .xlsx sheet (openpyxl's streaming writer: slow for 10^6 rows,
+    so the file is kept in benchmarks/out/, which git ignores)."""
+    path = OUT / f"synthetic_modeller_{lines}.xlsx"
+    if path.exists():
+        return path.read_bytes()
+    from openpyxl import Workbook
+
+    table = synthetic_table(lines)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Entry lines")
+    ws.append([TITLE])
+    ws.append(HEADER)
+    columns = [table.column(h).to_pylist() for h in HEADER]
+    values = [float(v) for v in columns[6]]
+    for i in range(lines):
+        row = [c[i] for c in columns]
+        row[6] = values[i]
+        ws.append(row)
+    ws.append(["Total", None, None, None, None, None, sum(values)])
+    buf = io.BytesIO()
+    wb.save(buf)
+    OUT.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(buf.getvalue())
+    return buf.getvalue()
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
+
+
+def run_one(fmt: str, lines: int) -> dict:
+    """Read, validate, model and report one synthetic file in this process."""
+    import duckdb
+
+    from dashboard import modeller_view as mv
+    from etl.build import build
+    from exposure.upload_read import read_raw
+    from exposure.upload_validate import validate
+
+    db = OUT / "modeller_bench.duckdb"
+    OUT.mkdir(parents=True, exist_ok=True)
+    if not db.exists():
+        build(db_path=db, log=lambda _m: None)
+    con = duckdb.connect(str(db), read_only=True)
+    countries = con.sql("select iso3, name from dim_country where iso3 <> 'WLD'").df()
+    groups = con.sql("select * from dim_product_group").df()
+    refs = con.sql("select * from ref_figures").df()
+    hs = con.sql("select * from mart_us_imports_by_year_partner_hs").df()
+    con.close()
+    import exposure
+
+    scenario = exposure.default_scenarios(refs, 2019, hs)["central"]
+    data = synthetic_csv(lines) if fmt == "csv" else synthetic_xlsx(lines)
+    name = f"synthetic.{fmt}"
+    before = peak_mb()
+    times = {}
+    t0 = time.perf_counter()
+    if fmt == "csv":
+        t = time.perf_counter()
+        pacsv.read_csv(pa.BufferReader(data), pacsv.ReadOptions(skip_rows=1))
+        times["baseline_pyarrow_parse"] = time.perf_counter() - t
+    t0 = time.perf_counter()
+    raw = read_raw(data, name)
+    times["read"] = time.perf_counter() - t0
+    t = time.perf_counter()
+    upload = validate(raw, countries)
+    times["validate"] = time.perf_counter() - t
+    t = time.perf_counter()
+    result = mv.exposure_table(upload.lines, scenario, groups, dict(countries.values))
+    times["model"] = time.perf_counter() - t
+    t = time.perf_counter()
+    national = mv.national_frame(hs, scenario.base_year)
+    report = mv.report(result, national, upload.messages)
+    table = mv.report_table(result)
+    meta = mv.report_meta(scenario, "Central", "synthetic", upload.left_out)
+    csv_bytes = mv.export.csv_bytes(table, meta)
+    times["report"] = time.perf_counter() - t
+    times["end_to_end"] = sum(v for k, v in times.items() if not k.startswith("baseline"))
+    return {
+        "format": fmt,
+        "lines": lines,
+        "file_mb": round(len(data) / 1e6, 1),
+        "valid_lines": len(upload.lines),
+        "messages": len(upload.messages),
+        "report_tables": len(report),
+        "report_csv_mb": round(len(csv_bytes) / 1e6, 1),
+        "seconds": {k: round(v, 2) for k, v in times.items()},
+        "peak_rss_mb": round(peak_mb(), 0),
+        "rss_before_mb": round(before, 0),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--lines", type=int, default=1_000_000)
+    parser.add_argument("--formats", default="csv,xlsx")
+    parser.add_argument("--one", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(run_one(args.one, args.lines)))
+        return
+    load = os.getloadavg()
+    print(
+        f"# modeller benchmark, {time.strftime('%Y-%m-%d %H:%M')}, {platform.processor() or ''} "
+        f"{os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
+    )
+    for fmt in args.formats.split(","):
+        out = subprocess.run(
+            [sys.executable, __file__, "--lines", str(args.lines), "--one", fmt],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        print(out.stdout.strip().splitlines()[-1])
+
+
+if __name__ == "__main__":
+    main()
