@@ -11,12 +11,13 @@ Reading, exposure and the report: dashboard.modeller_view.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
 
 import exposure
-from dashboard import export, filters, queries, text
+from dashboard import export, filters, model_queries, modeller_report, queries, text
 from dashboard.components import (
     data_table,
     page_header,
@@ -28,15 +29,11 @@ from dashboard.components import (
 )
 from dashboard.db import warehouse_version
 from dashboard.model_runs import SCENARIOS, default_scenarios
+from dashboard.modeller_input import Lines, input_lines
 from dashboard.modeller_view import (
     USED,
-    cell_text,
     coverage_sentence,
-    empty_table,
     exposure_table,
-    left_out,
-    read_table,
-    read_upload,
     report_meta,
     report_table,
     report_xlsx,
@@ -44,12 +41,12 @@ from dashboard.modeller_view import (
     totals,
 )
 from exposure.assumptions import ASSUMPTION, USER
-from exposure.uploads import ERROR, MAX_ROWS, WARNING
+from exposure.uploads import ERROR, NOTE, WARNING
 
 BASE_YEAR = 2019  # the year whose cited Xinjiang shares and trade shares the defaults use
 DEFAULT_SCENARIO = "central"
-INPUTS = {"upload": "Upload a file", "table": "Type lines in a table"}
-LIMIT_MB = exposure.MAX_UPLOAD_BYTES / 1e6  # Streamlit counts 10^6 bytes a MB
+SHOWN_LINES = 5_000  # lines listed on the page; the downloads hold them all
+XLSX_LINES = 100_000  # lines in the Excel report (openpyxl writes cell by cell)
 REPORT_SOURCE = (
     "Your import lines (values as given); shares from WRO Trade Monitor reference figures "
     "(ref_figures) and the exposure model (docs/methodology.md)"
@@ -114,74 +111,9 @@ def sidebar(scenarios: dict[str, exposure.Scenario]) -> tuple[str, exposure.Scen
     return level, scenario
 
 
-def input_lines(countries: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, str]:
-    """The lines from the chosen input, their messages, and where they came from."""
-    st.download_button(
-        "Download the template (CSV)",
-        data=exposure.template_csv(),
-        file_name="import_lines_template.csv",
-        mime="text/csv",
-        key="modeller_template",
-        on_click="ignore",
-        icon=":material/download:",
-        help="Its three example rows (supplier EXAMPLE, value 0) are skipped on upload.",
-    )
-    st.caption(
-        "Columns: **hs_code** (2 to 10 digits, kept as text), **origin** (ISO3 code or country "
-        "name) and **annual_value_usd** are required; quantity, quantity_unit and supplier "
-        "are optional."
-    )
-    mode = st.radio(
-        "Lines from", list(INPUTS), format_func=INPUTS.get, key="modeller_input", horizontal=True
-    )
-    if mode == "upload":
-        upload = st.file_uploader(
-            f"CSV (UTF-8) or Excel .xlsx file, up to {LIMIT_MB:.0f} MB and {MAX_ROWS:,} rows",
-            type=["csv", "xlsx", "xls", "txt"],
-            key="modeller_upload",
-            max_upload_size=max(1, math.ceil(LIMIT_MB)),
-            help="The file stays in this browser session: it is not saved on the server.",
-        )
-        if upload is None:
-            return pd.DataFrame(), pd.DataFrame(), ""
-        lines, messages = parsed_upload(upload, countries)
-        return lines, messages, f"file {upload.name}"
-    table = st.data_editor(
-        empty_table(),
-        num_rows="dynamic",
-        key="modeller_editor",
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "hs_code": st.column_config.TextColumn("hs_code", help="2 to 10 digits"),
-            "origin": st.column_config.TextColumn("origin", help="ISO3 code or country name"),
-            "annual_value_usd": st.column_config.TextColumn(
-                "annual_value_usd", help="US dollars a year, e.g. 1200000 or 1,200,000"
-            ),
-            "quantity": st.column_config.TextColumn("quantity", help="optional"),
-            "quantity_unit": st.column_config.TextColumn("quantity_unit", help="optional"),
-            "supplier": st.column_config.TextColumn("supplier", help="optional"),
-        },
-    )
-    # Blank lines are skipped by the validator; the others keep their line numbers.
-    if all(not cell_text(v).strip() for v in table.to_numpy().ravel()):
-        return pd.DataFrame(), pd.DataFrame(), ""
-    lines, messages = read_table(table, countries)
-    return lines, messages, "the table above"
-
-
-def parsed_upload(upload, countries: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Parse once per uploaded file; the result is kept in this session's state only."""
-    memo = st.session_state.get("_modeller_parsed")
-    if memo is not None and memo[0] == upload.file_id:
-        return memo[1], memo[2]
-    lines, messages = read_upload(upload.getvalue(), upload.name, countries)
-    st.session_state["_modeller_parsed"] = (upload.file_id, lines, messages)
-    return lines, messages
-
-
-def show_messages(messages: pd.DataFrame, lines: pd.DataFrame, where: str) -> None:
-    """Every validation message, by row; whole-file problems also in words above."""
+def show_messages(got: Lines, messages: pd.DataFrame) -> None:
+    """Every check's message, by row; whole-file messages also in words above."""
+    lines, where = got.lines, got.where
     if messages.empty:
         if not lines.empty:
             every = "All " if len(lines) > 1 else ""
@@ -191,17 +123,19 @@ def show_messages(messages: pd.DataFrame, lines: pd.DataFrame, where: str) -> No
     warnings = int((messages["severity"] == WARNING).sum())
     row_word = "line" if where == "the table above" else "row"
     counts = f"{text.plural(errors, 'error')}, {text.plural(warnings, 'warning')}"
-    whole = messages[messages["row"].isna()]
+    whole = messages[messages["row"].isna() & messages["column"].isna()]
     said = "".join(f"\n- {m}" for m in whole["problem"])
     if lines.empty:
         st.error(f"No line from {where} can be used ({counts}).{said}")
-    elif errors:
+    elif got.left_out:
         st.warning(
-            f"{text.plural(len(lines), 'line')} from {where} used; {row_word}s with an error are "
-            f"left out ({counts}).{said}"
+            f"{text.plural(len(lines), 'line')} from {where} used; "
+            f"{text.plural(got.left_out, row_word)} with an error left out ({counts}).{said}"
         )
-    else:
+    elif errors or warnings:
         st.info(f"{text.plural(len(lines), 'line')} from {where} used ({counts}).{said}")
+    else:
+        st.success(f"{text.plural(len(lines), 'line')} from {where} used.{said}")
     shown = messages.rename(columns={"row": row_word})
     shown[row_word] = shown[row_word].map(lambda r: "whole file" if pd.isna(r) else str(int(r)))
     shown["column"] = shown["column"].fillna("")
@@ -210,77 +144,35 @@ def show_messages(messages: pd.DataFrame, lines: pd.DataFrame, where: str) -> No
         st.table(shown, hide_index=True, border="horizontal")
     else:
         data_table(shown, key="modeller_messages")
+    if (messages["severity"] == NOTE).any():
+        st.caption("'note' says how the file was read: nothing to fix.")
 
 
-def results(lines, scenario, level, groups, names, where, messages) -> None:
-    result = exposure_table(lines, scenario, groups, names)
+def results(result, scenario, level, got: Lines, summaries: dict) -> None:
     t = totals(result)
     section("Exposure of your lines")
     cols = st.columns(4)
     cols[0].metric(f"Annual value, {text.plural(t['lines'], 'line')}", text.usd(t["value"]))
     cols[1].metric("Exposed to Xinjiang inputs", text.usd(t["exposed"]))
     cols[2].metric("At risk (x enforcement)", text.usd(t["at_risk"]))
-    cols[3].metric("Lines that can't be mapped", f"{t['unmapped']}")
+    cols[3].metric("Lines that can't be mapped", f"{t['unmapped']:,}")
     st.caption(
         f"{SCENARIOS[level]} scenario, full effect. Exposed = value x Xinjiang share x covered "
         "content (x third-country reliance for origins other than China); at risk = exposed x "
-        f"enforcement ({scenario.enforcement(None):.1%}). The values are yours, from {where}; "
-        "the shares come from the warehouse's cited figures and the model's assumptions, "
-        "listed below. 'row' is the row number in your file (the header is row 1) or the line "
-        "number in the table. " + coverage_sentence(t)
+        f"enforcement ({scenario.enforcement(None):.1%}). The values are yours, from "
+        f"{got.where}; the shares come from the warehouse's cited figures and the model's "
+        "assumptions, listed below. 'row' is the row number in your file (the header is row 1 "
+        "when it is the first) or the line number in the table. " + coverage_sentence(t)
     )
     shown = report_table(result)
-    data_table(
-        shown,
-        key="modeller_lines",
-        column_config={
-            "annual_value_usd": st.column_config.NumberColumn(format="%,.0f"),
-            "exposed_value_usd": st.column_config.NumberColumn(format="%,.0f"),
-            "at_risk_value_usd": st.column_config.NumberColumn(format="%,.0f"),
-            "exposure_share": st.column_config.NumberColumn(format="percent"),
-            "enforcement": st.column_config.NumberColumn(format="percent"),
-        },
-    )
-    money = {
-        c: st.column_config.NumberColumn(format="%,.0f")
-        for c in ("annual_value_usd", "exposed_value_usd", "at_risk_value_usd")
-    }
-    # the totals' downloads say what the full report says about vintage and left-out rows
-    about = report_meta(scenario, SCENARIOS[level], REPORT_SOURCE, left_out(messages))
-    totals_table = {
-        "source": REPORT_SOURCE,
-        "units": "USD as given in your lines",
-        "vintage": about.vintage,
-        "subtitle": about.filters.get("rows left out", ""),
-        "column_config": money,
-    }
-    left, right = st.columns([1, 1])
-    with left:
-        st.markdown("**Totals by product group**")
-        by_group = (
-            result.assign(product_group=result["product_group_label"].replace("", "(none)"))
-            .groupby(["product_group", "mapping_status"], as_index=False, dropna=False)[
-                ["annual_value_usd", "exposed_value_usd", "at_risk_value_usd"]
-            ]
-            .sum(min_count=1)
+    if len(shown) > SHOWN_LINES:
+        st.caption(
+            f"The first {SHOWN_LINES:,} of {len(shown):,} lines are listed here; the CSV report "
+            "holds them all."
         )
-        table_block(
-            by_group,
-            key="modeller_by_group",
-            title="Your lines: totals by product group",
-            **totals_table,
-        )
-    with right:
-        st.markdown("**Totals by origin and channel**")
-        by_origin = result.groupby(["origin_name", "channel"], as_index=False)[
-            ["annual_value_usd", "exposed_value_usd", "at_risk_value_usd"]
-        ].sum(min_count=1)
-        table_block(
-            by_origin.rename(columns={"origin_name": "origin"}),
-            key="modeller_by_origin",
-            title="Your lines: totals by origin and channel",
-            **totals_table,
-        )
+    data_table(shown.head(SHOWN_LINES), key="modeller_lines", column_config=MONEY | SHARES)
+    about = report_meta(scenario, SCENARIOS[level], REPORT_SOURCE, got.left_out)
+    summary_tables(summaries, about)
     frame = scenario.frame()
     used = frame[frame["name"].isin(USED)]
     st.markdown("**Assumptions behind these numbers**")
@@ -294,13 +186,72 @@ def results(lines, scenario, level, groups, names, where, messages) -> None:
         "you; the others carry their cited figure ids and quotes (reference figures COT-, TOM-) "
         "or the trade-data rows they were computed from (docs/methodology.md)."
     )
-    downloads(shown, scenario, SCENARIOS[level], used, messages)
+    downloads(shown, about, used, got, summaries)
 
 
-def downloads(table: pd.DataFrame, scenario, label: str, used, messages) -> None:
+MONEY = {
+    c: st.column_config.NumberColumn(format="%,.0f")
+    for c in (
+        "annual_value_usd",
+        "exposed_value_usd",
+        "at_risk_value_usd",
+        "members_value_usd",
+        "national_value_usd",
+    )
+}
+SHARES = {
+    c: st.column_config.NumberColumn(format="percent")
+    for c in ("exposure_share", "enforcement", "members_share")
+}
+SUMMARIES = {
+    "by_origin": ("Exposure by origin and channel", ""),
+    "by_chapter_group": ("Exposure by HS chapter and product group", ""),
+    "by_supplier": ("Exposure by supplier", "The {n} suppliers with the most value at risk."),
+    "most_exposed": ("The most exposed lines", "The {n} lines with the most value at risk."),
+    "share_of_national": (
+        "Your lines beside national US imports of the same HS6 from the same origin",
+        "How representative your lines are: their value as a share of all US imports of that "
+        "HS6 from that origin in {year}. The national figure is named in each row; your "
+        "values are as given (a broker's entered value is a customs value, without freight "
+        "and insurance, while a CIF figure includes them), so a share against a CIF figure "
+        "reads a little low. The warehouse has HS6 figures by origin for China, Mexico and "
+        "Viet Nam only; other origins show none.",
+    ),
+}
+
+
+def summary_tables(summaries: dict, about) -> None:
+    """The report's summary tables, each with its CSV and XLSX downloads."""
+    for key, (title, note) in SUMMARIES.items():
+        table = summaries.get(key)
+        if table is None or table.empty:
+            continue
+        st.markdown(f"**{title}**")
+        if note:
+            st.caption(note.format(n=len(table), year=BASE_YEAR))
+        table_block(
+            table,
+            key=f"modeller_{key}",
+            title=f"Your lines: {title[0].lower()}{title[1:]}",
+            source=REPORT_SOURCE,
+            units="USD as given in your lines; shares as fractions",
+            vintage=about.vintage,
+            subtitle=about.filters.get("rows left out", ""),
+            column_config=MONEY | SHARES,
+        )
+
+
+def downloads(table: pd.DataFrame, meta, used, got: Lines, summaries: dict) -> None:
     """CSV and XLSX reports, built only on click from this session's lines."""
-    meta = report_meta(scenario, label, REPORT_SOURCE, left_out(messages))
     st.markdown("**Download the report**")
+    book, book_meta = table, meta
+    if len(table) > XLSX_LINES:
+        book = table.nlargest(XLSX_LINES, "at_risk_value_usd").sort_values("row")
+        book_meta = replace(
+            meta,
+            filters=meta.filters
+            | {"lines": f"the {XLSX_LINES:,} of {len(table):,} lines most at risk"},
+        )
     cols = st.columns(4)
     cols[0].download_button(
         "CSV report",
@@ -314,7 +265,7 @@ def downloads(table: pd.DataFrame, scenario, label: str, used, messages) -> None
     )
     cols[1].download_button(
         "Excel report",
-        data=lambda: report_xlsx(table, meta, used, messages),
+        data=lambda: report_xlsx(book, book_meta, used, got.messages, summaries),
         file_name=export.file_name(meta, "xlsx"),
         mime=export.EXPORT_FORMATS["xlsx"].mime,
         key="modeller_report_xlsx",
@@ -322,10 +273,11 @@ def downloads(table: pd.DataFrame, scenario, label: str, used, messages) -> None
         icon=":material/download:",
         width="stretch",
     )
+    whole = "the lines" if book is table else f"the {XLSX_LINES:,} lines most at risk"
     st.caption(
         "The CSV starts with '# key: value' lines (scenario and every assumption used, with its "
-        "basis, source ids and quote), then one blank line and the table. The Excel file has "
-        "the lines, an 'about' sheet and an 'assumptions' sheet."
+        "basis, source ids and quote), then one blank line and every line. The Excel file has "
+        f"{whole}, an 'about' sheet, the assumptions, the checks and the summary tables."
     )
 
 
@@ -334,8 +286,9 @@ def page() -> None:
     page_header(
         "Exposure modeller",
         "Your own import lines, each with its exposure to the WRO under a chosen scenario. "
-        "Upload a CSV or Excel file, or type the lines in a table. Files stay in your "
-        "browser session: they are not saved on the server.",
+        "Upload a broker's entry report, an ERP extract or any CSV or Excel file, or type the "
+        "lines in a table. Files stay in your browser session: they are not saved on the "
+        "server.",
     )
     if not require_warehouse():
         return
@@ -345,13 +298,23 @@ def page() -> None:
     groups = queries.product_group_lines()
     names = dict(zip(countries["iso3"], countries["name"], strict=True))
     section("Your import lines")
-    lines, messages, where = input_lines(countries)
-    show_messages(messages, lines, where)
-    if lines.empty:
-        if not where:
+    got = input_lines(countries)
+    messages = got.messages
+    if got.lines.empty:
+        show_messages(got, messages)
+        if not got.where:
             st.info("Upload a file or add lines to the table to see their exposure.")
-    else:
-        results(lines, scenario, level, groups, names, where, messages)
+        share_link()
+        return
+    result = exposure_table(got.lines, scenario, groups, names)
+    national = model_queries.national_imports_by_hs6(BASE_YEAR)
+    covered = model_queries.national_imports_of_covered_products(BASE_YEAR)
+    checks = modeller_report.national_checks(result, national, covered, names)
+    if checks:
+        messages = pd.concat([messages, exposure.messages_frame(checks)], ignore_index=True)
+        got = replace(got, messages=messages)
+    show_messages(got, messages)
+    results(result, scenario, level, got, modeller_report.report(result, national, names))
     share_link()
 
 

@@ -198,7 +198,7 @@ def expected(tables, data: bytes, scenario) -> pd.DataFrame:
 def test_page_starts_empty_with_the_limit_stated(app_env):
     at = open_page()
     assert at.get("file_uploader")
-    assert "up to 2 MB" in at.file_uploader(key="modeller_upload").label
+    assert "up to 200 MB and 1,000,000 lines" in at.file_uploader(key="modeller_upload").label
     assert any("Upload a file or add lines" in i.value for i in at.info)
     assert "Download the template (CSV)" in [b.label for b in at.get("download_button")]
     # No chart on this page, so the share link offers no chart to embed.
