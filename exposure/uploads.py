@@ -17,13 +17,8 @@ import pandas as pd
 from exposure.upload_columns import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from exposure.upload_messages import ERROR, NOTE, WARNING, UploadMessage, messages_frame
 from exposure.upload_read import Limits, UnreadableFile, read_raw
-from exposure.upload_validate import (
-    EXAMPLE_MARKER,
-    OUTPUT_COLUMNS,
-    Upload,
-    empty_lines,
-    validate,
-)
+from exposure.upload_rules import EXAMPLE_MARKER
+from exposure.upload_validate import OUTPUT_COLUMNS, Upload, empty_lines, validate
 
 MAX_UPLOAD_BYTES = Limits().max_bytes
 MAX_ROWS = Limits().max_rows
