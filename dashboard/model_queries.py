@@ -27,13 +27,14 @@ _SOURCE_OF_YEAR = """
 @cached_query
 def national_imports_by_hs6(year: int) -> pd.DataFrame:
     """US imports by origin and HS6 in `year` (partner_iso3, hs6, value_usd, source,
-    value_basis, year), from one source; World rows left out."""
+    value_basis, year, source_label), from one source; World rows left out."""
     return run_query(
         f"""
         with {_SOURCE_OF_YEAR}
         select m.partner_iso3, m.hs_code as hs6, sum(m.value_usd) as value_usd,
-               m.source, m.value_basis, m.year
+               m.source, m.value_basis, m.year, min(d.upstream_agency) as source_label
         from mart_us_imports_by_year_partner_hs as m
+        left join dim_source as d using (dataset)
         where m.hs_level = 6 and m.year = $year and m.partner_iso3 <> 'WLD'
           and m.source = (select source from source_of_year)
         group by all
@@ -50,8 +51,10 @@ def national_imports_of_covered_products(year: int) -> pd.DataFrame:
     return run_query(
         f"""
         with {_SOURCE_OF_YEAR}
-        select m.partner_iso3, sum(m.value_usd) as value_usd, m.source, m.value_basis, m.year
+        select m.partner_iso3, sum(m.value_usd) as value_usd, m.source, m.value_basis, m.year,
+               min(d.upstream_agency) as source_label
         from mart_us_imports_by_year_partner_group as m
+        left join dim_source as d on d.dataset = m.datasets
         where m.year = $year and m.partner_iso3 <> 'WLD'
           and m.source = (select source from source_of_year)
         group by all

@@ -87,6 +87,5 @@ def national_checks(
     names: dict[str, str],
 ) -> list:
     """Plausibility warnings: lines and origins' totals above national US imports."""
-    return plausibility.line_checks(result, national, names) + plausibility.origin_checks(
-        result, national_groups, names
-    )
+    lines = plausibility.line_checks(result, national, national_groups, names)
+    return lines + plausibility.origin_checks(result, national_groups, names)

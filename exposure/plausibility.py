@@ -11,7 +11,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from exposure.upload_messages import NOTE, SHOWN_PER_KIND, WARNING, UploadMessage, more_of_a_kind
+from exposure.upload_messages import (
+    NOTE,
+    SHOWN_PER_KIND,
+    WARNING,
+    UploadMessage,
+    more_of_a_kind,
+)
 
 NATIONAL_COLUMNS = ["partner_iso3", "hs6", "value_usd", "source", "value_basis", "year"]
 SHARE_COLUMNS = [
@@ -34,62 +40,96 @@ def _usd(value: float) -> str:
 
 
 def _figure(n: pd.Series | dict) -> str:
-    return f"{n['source']}, {n['value_basis']} value"
+    label = n.get("source_label") if hasattr(n, "get") else None
+    return f"{label if isinstance(label, str) and label else n['source']}, {n['value_basis']} value"
+
+
+def _names(codes, names: dict[str, str]) -> str:
+    words = [names.get(c, c) for c in sorted(codes)]
+    return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else "".join(words)
 
 
 def line_checks(
-    result: pd.DataFrame, national: pd.DataFrame, names: dict[str, str]
+    result: pd.DataFrame,
+    national: pd.DataFrame,
+    national_groups: pd.DataFrame,
+    names: dict[str, str],
 ) -> list[UploadMessage]:
     """A warning for each line whose value is above all US imports of its HS6 from its
-    origin in the base year (the first few in full, then a count), and a note naming the
-    origins the warehouse has no HS6 figures for."""
+    origin in the base year. Where the warehouse has no HS6 figures for the origin, the
+    bound is all US imports of the covered products from the origins it has, together.
+    The first few lines of each kind in full, then a count."""
     if result.empty or national.empty:
         return []
     year = int(national["year"].iloc[0])
-    first = national.iloc[0]
     covered = result[(result["mapping_status"] == "mapped") & result["hs6"].notna()]
     partners = set(national["partner_iso3"])
-    checked = covered[covered["origin_iso3"].isin(partners)]
-    merged = checked.merge(
+    merged = covered[covered["origin_iso3"].isin(partners)].merge(
         national[["partner_iso3", "hs6", "value_usd"]],
         left_on=["origin_iso3", "hs6"],
         right_on=["partner_iso3", "hs6"],
         how="left",
     )
-    national_value = merged["value_usd"].fillna(0.0)
-    above = merged[merged["annual_value_usd"] > national_value].sort_values("row")
-    out = []
-    for _, r in above.head(SHOWN_PER_KIND).iterrows():
+    above = merged[merged["annual_value_usd"] > merged["value_usd"].fillna(0.0)]
+    figure = _figure(national.iloc[0])
+
+    def by_hs6(r) -> str:
         name = names.get(r["origin_iso3"], r["origin_iso3"])
         if pd.isna(r["value_usd"]):
-            said = (
+            return (
                 f"annual value {_usd(r['annual_value_usd'])} but no US imports of HS {r['hs6']} "
-                f"from {name} are recorded in {year} ({_figure(first)}); a code new in HS "
-                "2022 has no figure before 2022: check the code and the value"
+                f"from {name} are recorded in {year} ({figure}); a code new in HS 2022 has no "
+                "figure before 2022: check the code and the value"
             )
-        else:
-            said = (
-                f"annual value {_usd(r['annual_value_usd'])} is more than all US imports of HS "
-                f"{r['hs6']} from {name} in {year} ({_usd(r['value_usd'])}, "
-                f"{_figure(first)}): check the value and its units"
+        return (
+            f"annual value {_usd(r['annual_value_usd'])} is more than all US imports of HS "
+            f"{r['hs6']} from {name} in {year} ({_usd(r['value_usd'])}, {figure}): check the "
+            "value and its units"
+        )
+
+    out = _listed(
+        above, by_hs6, f"a value above all US imports of its HS6 from its origin in {year}"
+    )
+    others = covered[~covered["origin_iso3"].isin(partners)]
+    if not others.empty and not national_groups.empty:
+        bound = float(national_groups["value_usd"].sum())
+        together = _names(national_groups["partner_iso3"], names)
+        groups_figure = _figure(national_groups.iloc[0])
+
+        def by_all(r) -> str:
+            name = names.get(r["origin_iso3"], r["origin_iso3"])
+            return (
+                f"annual value {_usd(r['annual_value_usd'])} is more than all US imports of the "
+                f"covered products from {together} together in {year} ({_usd(bound)}, "
+                f"{groups_figure}); the warehouse has no HS6 figures for {name}: check the "
+                "value and its units"
             )
-        out.append(UploadMessage(int(r["row"]), "annual_value_usd", said, WARNING))
-    if len(above) > SHOWN_PER_KIND:
-        what = f"a value above all US imports of its HS6 from its origin in {year}"
-        out.append(more_of_a_kind(len(above) - SHOWN_PER_KIND, "annual_value_usd", what, WARNING))
-    unchecked = sorted(set(covered["origin_iso3"]) - partners)
-    if unchecked:
-        listed = ", ".join(names.get(c, c) for c in unchecked[:12])
-        more = f" and {len(unchecked) - 12} more" if len(unchecked) > 12 else ""
+
+        what = f"a value above US imports of the covered products from {together} in {year}"
+        out += _listed(others[others["annual_value_usd"] > bound], by_all, what)
+        unchecked = sorted(set(others["origin_iso3"]))
         out.append(
             UploadMessage(
                 None,
                 "annual_value_usd",
-                f"Not checked against national figures: the warehouse has no HS6 imports by "
-                f"origin for {listed}{more} in {year}.",
+                f"Lines from {_names(unchecked[:12], names)}"
+                f"{f' and {len(unchecked) - 12} more' if len(unchecked) > 12 else ''} checked "
+                f"only against all US imports of the covered products from {together} in "
+                f"{year}: the warehouse has no HS6 imports by origin for them.",
                 NOTE,
             )
         )
+    return out
+
+
+def _listed(rows: pd.DataFrame, says, what: str) -> list[UploadMessage]:
+    rows = rows.sort_values("row")
+    out = [
+        UploadMessage(int(r["row"]), "annual_value_usd", says(r), WARNING)
+        for _, r in rows.head(SHOWN_PER_KIND).iterrows()
+    ]
+    if len(rows) > SHOWN_PER_KIND:
+        out.append(more_of_a_kind(len(rows) - SHOWN_PER_KIND, "annual_value_usd", what, WARNING))
     return out
 
 
@@ -97,25 +137,33 @@ def origin_checks(
     result: pd.DataFrame, national_groups: pd.DataFrame, names: dict[str, str]
 ) -> list[UploadMessage]:
     """A warning for each origin whose covered lines add up to more than all US imports of
-    the covered products from it in the base year."""
+    the covered products from it in the base year (from the origins the warehouse has
+    together, for the others)."""
     if result.empty or national_groups.empty:
         return []
     year = int(national_groups["year"].iloc[0])
-    first = national_groups.iloc[0]
-    covered = result[result["mapping_status"] == "mapped"]
-    totals = covered.groupby("origin_iso3", as_index=False)["annual_value_usd"].sum()
-    merged = totals.merge(national_groups, left_on="origin_iso3", right_on="partner_iso3")
+    figure = _figure(national_groups.iloc[0])
+    totals = (
+        result[result["mapping_status"] == "mapped"]
+        .groupby("origin_iso3", as_index=False)["annual_value_usd"]
+        .sum()
+    )
+    bounds = dict(zip(national_groups["partner_iso3"], national_groups["value_usd"], strict=True))
+    together = _names(bounds, names)
     out = []
-    for _, r in merged[merged["annual_value_usd"] > merged["value_usd"]].iterrows():
-        name = names.get(r["origin_iso3"], r["origin_iso3"])
+    for origin, total in zip(totals["origin_iso3"], totals["annual_value_usd"], strict=True):
+        name = names.get(origin, origin)
+        bound = bounds.get(origin, sum(bounds.values()))
+        if total <= bound:
+            continue
+        whose = name if origin in bounds else f"{together} together"
         out.append(
             UploadMessage(
                 None,
                 "annual_value_usd",
-                f"The file's lines of covered products from {name} add up to "
-                f"{_usd(r['annual_value_usd'])}, more than all US imports of the covered "
-                f"products from {name} in {year} ({_usd(r['value_usd'])}, {_figure(first)}): "
-                "check the values and their units.",
+                f"The file's lines of covered products from {name} add up to {_usd(total)}, "
+                f"more than all US imports of the covered products from {whose} in {year} "
+                f"({_usd(bound)}, {figure}): check the values and their units.",
                 WARNING,
             )
         )
