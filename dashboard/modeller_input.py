@@ -72,7 +72,7 @@ def input_lines(countries: pd.DataFrame) -> Lines:
 def uploaded_lines(countries: pd.DataFrame) -> Lines:
     lim = limits()
     upload = st.file_uploader(
-        f"CSV or Excel .xlsx file, up to {lim.megabytes:,.0f} MB and {lim.max_rows:,} lines",
+        f"CSV or Excel .xlsx file, up to {lim.size} and {lim.max_rows:,} lines",
         type=["csv", "txt", "tsv", "xlsx", "xlsm", "xls"],
         key="modeller_upload",
         max_upload_size=max(1, math.ceil(lim.megabytes)),

@@ -51,6 +51,12 @@ class Limits:
     def megabytes(self) -> float:
         return self.max_bytes / 1e6
 
+    @property
+    def size(self) -> str:
+        """The byte limit in words ('200 MB')."""
+        mb = self.megabytes
+        return f"{mb:,.0f} MB" if mb >= 1 else f"{mb:g} MB"
+
 
 class UnreadableFile(Exception):
     """The file can't be read at all; `messages` say why."""
@@ -95,8 +101,8 @@ def read_raw(
             UploadMessage(
                 None,
                 None,
-                f"The file is {len(data) / 1e6:,.1f} MB; the limit is "
-                f"{limits.megabytes:,.0f} MB. Split it into smaller files.",
+                f"The file is {len(data) / 1e6:,.1f} MB; the limit is {limits.size}. Split it "
+                "into smaller files.",
             )
         )
     if not data or not data.strip():
