@@ -79,11 +79,8 @@ def synthetic_csv(lines: int) -> bytes:
 
 
 def synthetic_xlsx(lines: int) -> bytes:
-    """The same lines in an .xlsx sheet (openpyxl's streaming writer: slow for 10^6 rows,
-    so the file is kept in benchmarks/out/, which git ignores)."""
-    path = OUT / f"synthetic_modeller_{lines}.xlsx"
-    if path.exists():
-        return path.read_bytes()
+    """The same lines in an .xlsx sheet (openpyxl's streaming writer: minutes for 10^6 rows,
+    so synthetic_file keeps it in benchmarks/out/, which git ignores)."""
     from openpyxl import Workbook
 
     table = synthetic_table(lines)
@@ -100,8 +97,6 @@ def synthetic_xlsx(lines: int) -> bytes:
     ws.append(["Total", None, None, None, None, None, sum(values)])
     buf = io.BytesIO()
     wb.save(buf)
-    OUT.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(buf.getvalue())
     return buf.getvalue()
 
 
@@ -109,90 +104,116 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
-def run_one(fmt: str, lines: int) -> dict:
-    """Read, validate, model and report one synthetic file in this process."""
+def synthetic_file(fmt: str, lines: int) -> Path:
+    """The synthetic file on disk (benchmarks/out/, ignored by git), made once."""
+    path = OUT / f"synthetic_modeller_{lines}.{fmt}"
+    if not path.exists():
+        OUT.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(synthetic_csv(lines) if fmt == "csv" else synthetic_xlsx(lines))
+    return path
+
+
+def run_one(path: Path, excel_report: bool) -> dict:
+    """Read, validate, model and report one synthetic file in this process (the bytes are
+    loaded first, as Streamlit holds an upload in memory)."""
+    db = OUT / "modeller_bench.duckdb"
+    if not db.exists():
+        from etl.build import build
+
+        build(db_path=db, log=lambda _m: None)
+    os.environ["TRADE_DB"] = str(db)
     import duckdb
 
+    import exposure
+    from dashboard import export, model_queries, modeller_report
     from dashboard import modeller_view as mv
-    from etl.build import build
     from exposure.upload_read import read_raw
     from exposure.upload_validate import validate
 
-    db = OUT / "modeller_bench.duckdb"
-    OUT.mkdir(parents=True, exist_ok=True)
-    if not db.exists():
-        build(db_path=db, log=lambda _m: None)
     con = duckdb.connect(str(db), read_only=True)
     countries = con.sql("select iso3, name from dim_country where iso3 <> 'WLD'").df()
     groups = con.sql("select * from dim_product_group").df()
     refs = con.sql("select * from ref_figures").df()
     hs = con.sql("select * from mart_us_imports_by_year_partner_hs").df()
     con.close()
-    import exposure
-
     scenario = exposure.default_scenarios(refs, 2019, hs)["central"]
-    data = synthetic_csv(lines) if fmt == "csv" else synthetic_xlsx(lines)
-    name = f"synthetic.{fmt}"
+    national = model_queries.national_imports_by_hs6.uncached(2019)
+    covered = model_queries.national_imports_of_covered_products.uncached(2019)
+    names = dict(zip(countries["iso3"], countries["name"], strict=True))
+    data = path.read_bytes()
     before = peak_mb()
     times = {}
-    t0 = time.perf_counter()
-    if fmt == "csv":
+    if path.suffix == ".csv":
         t = time.perf_counter()
         pacsv.read_csv(pa.BufferReader(data), pacsv.ReadOptions(skip_rows=1))
         times["baseline_pyarrow_parse"] = time.perf_counter() - t
-    t0 = time.perf_counter()
-    raw = read_raw(data, name)
-    times["read"] = time.perf_counter() - t0
+    t = time.perf_counter()
+    raw = read_raw(data, path.name)
+    times["read"] = time.perf_counter() - t
     t = time.perf_counter()
     upload = validate(raw, countries)
     times["validate"] = time.perf_counter() - t
     t = time.perf_counter()
-    result = mv.exposure_table(upload.lines, scenario, groups, dict(countries.values))
+    result = mv.exposure_table(upload.lines, scenario, groups, names)
     times["model"] = time.perf_counter() - t
     t = time.perf_counter()
-    national = mv.national_frame(hs, scenario.base_year)
-    report = mv.report(result, national, upload.messages)
+    checks = modeller_report.national_checks(result, national, covered, names)
+    summaries = modeller_report.report(result, national, names)
     table = mv.report_table(result)
     meta = mv.report_meta(scenario, "Central", "synthetic", upload.left_out)
-    csv_bytes = mv.export.csv_bytes(table, meta)
+    report_csv = export.csv_bytes(table, meta)
     times["report"] = time.perf_counter() - t
     times["end_to_end"] = sum(v for k, v in times.items() if not k.startswith("baseline"))
-    return {
-        "format": fmt,
-        "lines": lines,
+    out = {
+        "file": path.name,
         "file_mb": round(len(data) / 1e6, 1),
         "valid_lines": len(upload.lines),
-        "messages": len(upload.messages),
-        "report_tables": len(report),
-        "report_csv_mb": round(len(csv_bytes) / 1e6, 1),
+        "messages": len(upload.messages) + len(checks),
+        "report_csv_mb": round(len(report_csv) / 1e6, 1),
         "seconds": {k: round(v, 2) for k, v in times.items()},
-        "peak_rss_mb": round(peak_mb(), 0),
-        "rss_before_mb": round(before, 0),
+        "peak_rss_mb": round(peak_mb()),
+        "rss_before_pipeline_mb": round(before),
     }
+    if excel_report:  # the page's Excel report: the 100,000 lines most at risk
+        t = time.perf_counter()
+        book = table.nlargest(100_000, "at_risk_value_usd").sort_values("row")
+        frame = scenario.frame()
+        xlsx = mv.report_xlsx(
+            book, meta, frame, exposure.messages_frame(upload.messages), summaries
+        )
+        out["excel_report_100k_lines"] = {
+            "seconds": round(time.perf_counter() - t, 2),
+            "mb": round(len(xlsx) / 1e6, 1),
+            "peak_rss_mb": round(peak_mb()),
+        }
+    return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--lines", type=int, default=1_000_000)
     parser.add_argument("--formats", default="csv,xlsx")
+    parser.add_argument("--excel-report", action="store_true", help="also time the Excel report")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(run_one(args.one, args.lines)))
+        print(json.dumps(run_one(Path(args.one), args.excel_report)))
         return
-    load = os.getloadavg()
-    print(
-        f"# modeller benchmark, {time.strftime('%Y-%m-%d %H:%M')}, {platform.processor() or ''} "
-        f"{os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
-    )
     for fmt in args.formats.split(","):
-        out = subprocess.run(
-            [sys.executable, __file__, "--lines", str(args.lines), "--one", fmt],
-            capture_output=True,
-            text=True,
-            check=True,
+        t = time.perf_counter()
+        path = synthetic_file(fmt, args.lines)
+        made = time.perf_counter() - t
+        load = os.getloadavg()
+        print(
+            f"# {fmt}: {time.strftime('%Y-%m-%d %H:%M')}, {platform.machine()} "
+            f"{os.cpu_count()} cores, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
+            f"{f', file made in {made:.0f} s' if made > 1 else ''}",
+            flush=True,
         )
-        print(out.stdout.strip().splitlines()[-1])
+        cmd = [sys.executable, __file__, "--one", str(path)]
+        cmd += ["--excel-report"] if args.excel_report else []
+        out = subprocess.run(cmd, capture_output=True, text=True, check=True)
+        print(out.stdout.strip().splitlines()[-1], flush=True)
 
 
 if __name__ == "__main__":
