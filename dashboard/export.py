@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -179,6 +180,15 @@ def _is_text_column(col: pd.Series) -> bool:
     )
 
 
+def _neutralised(col: pd.Series) -> pd.Series:
+    """neutralise() on every cell, worked out once per distinct value (a column of a
+    million cells often holds a few thousand values). Missing cells stay as they are."""
+    values = col.astype(object).to_numpy()
+    codes, distinct = pd.factorize(values)  # missing -> -1
+    safe = np.array([neutralise(v) for v in distinct] + [None], dtype=object)
+    return pd.Series(np.where(codes < 0, values, safe[codes]), dtype=object)
+
+
 def safe_table(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``df`` ready to write: named index levels become columns, column names
     are flat neutralised strings, and text cells are neutralised. Numeric, boolean and
@@ -190,7 +200,7 @@ def safe_table(df: pd.DataFrame) -> pd.DataFrame:
     for i in range(df.shape[1]):
         col = df.iloc[:, i]
         if _is_text_column(col):
-            col = col.astype(object).map(neutralise)
+            col = _neutralised(col)
         out[i] = col.reset_index(drop=True)
         names.append(neutralise(_flat_name(df.columns[i])))
     table = pd.DataFrame(out)

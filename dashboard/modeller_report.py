@@ -16,12 +16,10 @@ TOP_SUPPLIERS = 50
 
 
 def _sums(result: pd.DataFrame, by: list[str]) -> pd.DataFrame:
-    out = result.groupby(by, as_index=False, dropna=False, observed=True).agg(
-        lines=("annual_value_usd", "size"),
-        annual_value_usd=("annual_value_usd", "sum"),
-        exposed_value_usd=("exposed_value_usd", lambda s: s.sum(min_count=1)),
-        at_risk_value_usd=("at_risk_value_usd", lambda s: s.sum(min_count=1)),
-    )
+    grouped = result.groupby(by, dropna=False, observed=True, sort=False)
+    out = grouped[MONEY].sum(min_count=1)  # an unmapped group's exposure stays unknown
+    out.insert(0, "lines", grouped.size())
+    out = out.reset_index()
     return out.sort_values("at_risk_value_usd", ascending=False, na_position="last")
 
 

@@ -9,6 +9,7 @@ import csv
 import io
 import math
 
+import numpy as np
 import pandas as pd
 
 import exposure
@@ -126,12 +127,13 @@ def exposure_table(
     out = exposure.line_exposure(lines, scenario, groups)
     labels = dict(zip(groups["product_group"], groups["product_group_label"], strict=True))
     out["product_group_label"] = out["product_group"].map(labels).fillna("").astype(object)
-    out["origin_name"] = out["origin_iso3"].astype(object).replace(names)
+    origins = {c: names.get(c, c) for c in out["origin_iso3"].unique()}
+    out["origin_name"] = out["origin_iso3"].map(origins).astype(object)
     keys = ["origin_iso3", "product_group", "mapping_status"]
+    group = out.groupby(keys, dropna=False, sort=False).ngroup().to_numpy()
     combos = out[keys].drop_duplicates()
     words = [shares_used(scenario, o, g, s) for o, g, s in combos.itertuples(index=False)]
-    combos = combos.assign(shares_used=pd.Categorical(words))
-    out["shares_used"] = out[keys].merge(combos, on=keys, how="left")["shares_used"].to_numpy()
+    out["shares_used"] = pd.Categorical(np.array(words, dtype=object)[group])
     return out
 
 

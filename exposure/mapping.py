@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from exposure.assumptions import TOMATO_SEED_HTS10
@@ -78,9 +79,10 @@ def map_hs_codes(
     codes: Iterable[str], dim_product_group: pd.DataFrame, rules: tuple[Rule, ...] | None = None
 ) -> pd.DataFrame:
     """Each code's product group, mapping_status (MAPPED, NOT_COVERED, UNMAPPED) and note,
-    in the order given. Each distinct code is worked out once."""
-    codes = pd.Series(list(codes) if not isinstance(codes, pd.Series) else codes, dtype=object)
-    codes = codes.astype(str)
+    in the order given. Codes longer than 6 digits map by their HS6 (but for the seed
+    lines), so each HS6 is worked out once however many 10-digit lines a file has."""
+    codes = pd.Series(codes if isinstance(codes, pd.Series) else list(codes), dtype=object)
+    codes = codes.astype(str).reset_index(drop=True)
     table = dict(
         zip(
             dim_product_group["hs_code"].astype(str),
@@ -89,12 +91,21 @@ def map_hs_codes(
         )
     )
     rules = seed_rules() if rules is None else rules
-    distinct = pd.DataFrame(
-        [map_one(c, table, rules) for c in codes.drop_duplicates()], columns=MAPPING_COLUMNS
+    hs6 = codes.str[:6]
+    longer = (codes.str.len() > 6) & (hs6 != TOMATO_SEED_HTS10[:6])
+    keys = codes.where(~longer, hs6 + "+")
+    index, distinct = pd.factorize(keys)
+    first = pd.Series(np.arange(len(codes))).groupby(index).first().to_numpy()
+    worked = pd.DataFrame(
+        [map_one(c, table, rules) for c in codes.to_numpy()[first]], columns=MAPPING_COLUMNS
     )
-    out = pd.DataFrame({"hs_code": codes}).merge(distinct, on="hs_code", how="left")
-    for col in ("hs6", "product_group"):
-        out[col] = out[col].astype(object).where(out[col].notna(), None)
+    out = pd.DataFrame({"hs_code": pd.Series(codes.to_numpy(dtype=object), dtype=object)})
+    for c in ("hs6", "product_group", "mapping_status"):
+        values = worked[c].to_numpy(dtype=object)
+        out[c] = pd.Series(np.where(pd.isna(values), None, values)[index], dtype=object)
+    notes, distinct_notes = pd.factorize(worked["mapping_note"])
+    out["mapping_note"] = pd.Categorical.from_codes(notes[index], distinct_notes)
+    out["covered_content_override"] = worked["covered_content_override"].to_numpy(float)[index]
     return out[MAPPING_COLUMNS]
 
 
@@ -108,7 +119,7 @@ def map_one(code: str, table: dict[str, str], rules: tuple[Rule, ...]) -> dict:
         "mapping_note": "",
         "covered_content_override": math.nan,
     }
-    via = f"first 6 digits of {code}: " if len(code) > 6 else ""
+    via = "by its first 6 digits: " if len(code) > 6 else ""
     if len(code) >= 6 and code[:6] in table:
         hs6 = code[:6]
         row.update(

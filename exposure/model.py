@@ -409,6 +409,7 @@ def line_exposure(
     # One share per distinct (origin, group, status, override): a file can have 10^6 lines.
     keys = ["origin_iso3", "product_group", "mapping_status", "covered_content_override"]
     out["covered_content_override"] = mapped["covered_content_override"].to_numpy()
+    combo_of_line = out.groupby(keys, dropna=False, sort=False).ngroup().to_numpy()
     combos = out[keys].drop_duplicates()
     shares, channels = [], []
     for origin, group, status, content in combos.itertuples(index=False):
@@ -422,11 +423,9 @@ def line_exposure(
             share = exposure_share(scenario, str(origin), str(group), content)
             shares.append(min(1.0, max(0.0, share)))
             channels.append(channel_of(str(origin)))
-    combos = combos.assign(channel=channels, exposure_share=shares)
-    shared = out[keys].merge(combos, on=keys, how="left")
     out = out.drop(columns="covered_content_override")
-    out["channel"] = shared["channel"].to_numpy()
-    out["exposure_share"] = shared["exposure_share"].to_numpy(dtype=float)
+    out["channel"] = np.array(channels, dtype=object)[combo_of_line]
+    out["exposure_share"] = np.array(shares, dtype=float)[combo_of_line]
     out["exposed_value_usd"] = np.minimum(value * out["exposure_share"], value)
     out["enforcement"] = intensity
     out["at_risk_value_usd"] = np.minimum(out["exposed_value_usd"] * intensity, value)

@@ -49,6 +49,12 @@ def _names(codes, names: dict[str, str]) -> str:
     return ", ".join(words[:-1]) + " and " + words[-1] if len(words) > 1 else "".join(words)
 
 
+def _covered(result: pd.DataFrame) -> pd.DataFrame:
+    """The lines of covered products, with only the columns the checks read."""
+    columns = result[["row", "hs6", "origin_iso3", "annual_value_usd"]]
+    return columns[(result["mapping_status"] == "mapped").to_numpy() & result["hs6"].notna()]
+
+
 def line_checks(
     result: pd.DataFrame,
     national: pd.DataFrame,
@@ -62,7 +68,7 @@ def line_checks(
     if result.empty or national.empty:
         return []
     year = int(national["year"].iloc[0])
-    covered = result[(result["mapping_status"] == "mapped") & result["hs6"].notna()]
+    covered = _covered(result)
     partners = set(national["partner_iso3"])
     merged = covered[covered["origin_iso3"].isin(partners)].merge(
         national[["partner_iso3", "hs6", "value_usd"]],
@@ -107,7 +113,7 @@ def line_checks(
 
         what = f"a value above US imports of the covered products from {together} in {year}"
         out += _listed(others[others["annual_value_usd"] > bound], by_all, what)
-        unchecked = sorted(set(others["origin_iso3"]))
+        unchecked = sorted(others["origin_iso3"].unique())
         out.append(
             UploadMessage(
                 None,
@@ -143,11 +149,8 @@ def origin_checks(
         return []
     year = int(national_groups["year"].iloc[0])
     figure = _figure(national_groups.iloc[0])
-    totals = (
-        result[result["mapping_status"] == "mapped"]
-        .groupby("origin_iso3", as_index=False)["annual_value_usd"]
-        .sum()
-    )
+    mapped = result.loc[result["mapping_status"] == "mapped", ["origin_iso3", "annual_value_usd"]]
+    totals = mapped.groupby("origin_iso3", as_index=False)["annual_value_usd"].sum()
     bounds = dict(zip(national_groups["partner_iso3"], national_groups["value_usd"], strict=True))
     together = _names(bounds, names)
     out = []
@@ -175,7 +178,7 @@ def members_share(
 ) -> pd.DataFrame:
     """The members' lines by HS6 and origin beside national US imports of the same HS6 from
     the same origin in the base year, and the members' share of them."""
-    covered = result[(result["mapping_status"] == "mapped") & result["hs6"].notna()]
+    covered = _covered(result)
     if covered.empty:
         return pd.DataFrame(columns=SHARE_COLUMNS)
     members = covered.groupby(["hs6", "origin_iso3"], as_index=False).agg(
