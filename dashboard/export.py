@@ -182,11 +182,10 @@ def _is_text_column(col: pd.Series) -> bool:
 
 def _neutralised(col: pd.Series) -> pd.Series:
     """neutralise() on every cell, worked out once per distinct value (a column of a
-    million cells often holds a few thousand values). Missing cells stay as they are."""
-    values = col.astype(object).to_numpy()
-    codes, distinct = pd.factorize(values)  # missing -> -1
+    million cells often holds a few thousand values). Missing cells become None."""
+    codes, distinct = pd.factorize(col)  # missing -> -1, the None at the end
     safe = np.array([neutralise(v) for v in distinct] + [None], dtype=object)
-    return pd.Series(np.where(codes < 0, values, safe[codes]), dtype=object)
+    return pd.Series(safe[codes], dtype=object)
 
 
 def safe_table(df: pd.DataFrame) -> pd.DataFrame:
