@@ -215,13 +215,16 @@ def csv_bytes(df: pd.DataFrame, meta: ExportMeta, *, generated_at: datetime | No
     first empty line.
     """
     table = safe_table(df)
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
+    head = io.StringIO()
+    writer = csv.writer(head, lineterminator="\r\n")
     for key, value in metadata_rows(meta, generated_at=generated_at, rows=len(table)):
         writer.writerow([f"# {key}: {value}"])
-    buf.write("\r\n")
-    table.to_csv(buf, index=False, lineterminator="\r\n")
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")
+    head.write("\r\n")
+    buf = io.BytesIO()
+    buf.write(("\ufeff" + head.getvalue()).encode("utf-8"))
+    # Written straight to bytes: a million-line table is not held as text first.
+    table.to_csv(buf, index=False, lineterminator="\r\n", encoding="utf-8")
+    return buf.getvalue()
 
 
 def read_export_csv(data: bytes | str) -> tuple[dict[str, str], pd.DataFrame]:
