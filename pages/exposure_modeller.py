@@ -1,11 +1,14 @@
 """Exposure modeller: a trade association's own import lines, each line's exposure to the
 WRO under a chosen scenario, the totals, and a report to download.
 
-Lines come from an uploaded CSV or XLSX file or from an editable table; both go through
-the same validation (exposure.parse_upload), which reports every problem by row and keeps
-the valid rows. Uploaded bytes live only in this browser session (Streamlit keeps them in
-memory); nothing here writes them to disk, caches them across sessions or logs them.
-Reading, exposure and the report: dashboard.modeller_view.
+Lines come from an uploaded CSV or XLSX file (a broker's entry report, an ERP extract or
+the template) or from an editable table; both go through the same checks
+(exposure.check_upload), which report every problem by row and keep the valid rows, and
+the values are checked against national US imports (exposure.plausibility). Uploaded
+bytes live only in this browser session (Streamlit keeps them in memory); nothing here
+writes them to disk, caches them across sessions or logs them. The input widgets:
+dashboard.modeller_input; reading, exposure and the report: dashboard.modeller_view and
+dashboard.modeller_report.
 """
 
 from __future__ import annotations
