@@ -78,6 +78,10 @@ def note(block: Note) -> None:
         st.info(block.text)
     elif block.kind == "warning":
         st.warning(block.text, icon="⚠️")
+    elif block.kind == "success":
+        st.success(block.text)
+    elif block.kind == "error":
+        st.error(block.text)
     elif block.kind == "markdown":
         st.markdown(block.text)
     elif block.kind == "subheader":
@@ -162,8 +166,9 @@ def table(block: Table) -> None:
     if block.static:
         st.table(shown, hide_index=True, border="horizontal")
         return
-    data_table(shown, column_config=block.column_config)
-    table_downloads(block)
+    data_table(shown, column_config=block.column_config, key=f"table_{block.key}")
+    if block.downloads:
+        table_downloads(block)
 
 
 def table_downloads(block: Table) -> None:
