@@ -141,7 +141,11 @@ def test_members_share_of_national_imports(model_tables, national, figures):
     first = share.iloc[0]
     assert first["lines"] == 2 and first["members_value_usd"] == 4000
     assert first["national_value_usd"] == pytest.approx(chn)
-    assert first["members_share"] == pytest.approx(4000 / chn)
     assert "UN Comtrade" in first["national_figure"] and "2019" in first["national_figure"]
+    # entered values are customs value, the 2019 HS6 figures CIF: no share of one by the other
+    assert pd.isna(first["members_share"])
     assert pd.isna(share.iloc[1]["members_share"])
     assert share.iloc[1]["national_figure"] == "no HS6 figures for this origin"
+    customs = national[0].assign(value_basis="customs")  # the same figures, as customs value
+    again = plausibility.members_share(result, customs, names).iloc[0]
+    assert again["members_share"] == pytest.approx(4000 / chn)
