@@ -323,7 +323,7 @@ def test_a_workbook_opens_on_the_sheet_with_the_columns_and_another_can_be_chose
             ],
         }
     )
-    at = open_page()
+    at = open_page(PAGE)
     at.file_uploader(key="modeller_upload").set_value(("book.xlsx", data, XLSX_MIME)).run()
     assert not at.exception, [e.message for e in at.exception]
     sheet = next(s for s in at.selectbox if s.label == "Sheet")
@@ -341,7 +341,7 @@ def test_a_workbook_opens_on_the_sheet_with_the_columns_and_another_can_be_chose
 
 def test_columns_the_page_does_not_know_can_be_chosen(app_env):
     data = b"code,from,usd a year\n610910,CHN,1000\n620342,VNM,500\n"
-    at = open_page()
+    at = open_page(PAGE)
     at.file_uploader(key="modeller_upload").set_value(("odd.csv", data, "text/csv")).run()
     problem = at.table[0].value["problem"].iloc[0]
     assert "missing required column(s): origin, annual_value_usd" in problem
@@ -355,7 +355,7 @@ def test_columns_the_page_does_not_know_can_be_chosen(app_env):
 
 def test_implausible_values_are_warned_and_the_report_has_its_tables(app_env, tables):
     data = b"hs_code,origin,annual_value_usd,supplier\n610910,CHN,1e12,Alpha\n620342,BGD,5,Beta\n"
-    at = open_page()
+    at = open_page(PAGE)
     at.file_uploader(key="modeller_upload").set_value(("big.csv", data, "text/csv")).run()
     assert not at.exception, [e.message for e in at.exception]
     checks = at.table[0].value
