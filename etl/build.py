@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 
 from etl import manifest, paths
-from etl.sources.http import RawDataError
+from etl.sources.saved import RawDataError
 
 # Shipped files whose layout needs more than the defaults.
 CSV_SKIP_ROWS = {"census_monthly_china_hs2": 2}  # two report-title lines before the header
