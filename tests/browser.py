@@ -31,12 +31,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_app(db_path: Path, timeout: float = 60.0):
+def running_app(db_path: Path, timeout: float = 60.0, script: Path = ROOT / "app.py"):
+    """`streamlit run <script>` (the app by default) against the warehouse `db_path`."""
     port = free_port()
     env = dict(os.environ, TRADE_DB=str(db_path))
     proc = subprocess.Popen(
         [
-            sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+            sys.executable, "-m", "streamlit", "run", str(script),
             "--server.headless=true", "--server.address=127.0.0.1", f"--server.port={port}",
             "--browser.gatherUsageStats=false", "--server.fileWatcherType=none",
         ],
