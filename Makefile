@@ -7,10 +7,10 @@ DB     ?= data/trade.duckdb
 STREAMLIT_FLAGS := --server.headless=true --server.address=127.0.0.1 --server.port=$(PORT) \
                    --browser.gatherUsageStats=false
 
-.PHONY: help run data test lint format bench clean
+.PHONY: help run data test lint format bench bench-browser clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,11 @@ bench: $(BIN)/.installed-dev ## run the benchmark scripts (prints figures; see d
 	$(BIN)/python benchmarks/etl_throughput.py
 	$(BIN)/python benchmarks/page_render.py
 	$(BIN)/python benchmarks/export.py
+	$(BIN)/python benchmarks/browser.py
+
+bench-browser: $(BIN)/.installed-dev ## time every page in Chromium, cold/warm/selector, beside a floor app
+	./scripts/ensure-chromium.sh
+	$(BIN)/python benchmarks/browser.py
 
 clean: ## remove the virtualenv and the built database
 	rm -rf $(VENV) $(DB) $(DB).wal

@@ -40,7 +40,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 
 from benchmarks.page_render import synthetic_warehouse  # noqa: E402
 from etl.build import build  # noqa: E402
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, running_app  # noqa: E402
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, app_pages, running_app  # noqa: E402
 
 # The floor: the least a Streamlit page costs on this machine, with one select box so that a
 # selector change has a floor too.
@@ -91,21 +91,6 @@ SETTLED = f"""() => {{
 RESTART = """() => {
   const b = window.__bench; b.ran = false; b.idleAt = null; return performance.now();
 }"""
-
-
-def app_pages() -> list[tuple[str, str]]:
-    """(URL path, title) of every page, in navigation order. Today the navigation is
-    dashboard.components.PAGES (file -> title); with st.navigation, read it from there."""
-    import streamlit.logger
-
-    streamlit.logger.set_log_level("error")  # its cache warns when imported without a server
-    from dashboard.components import PAGES
-
-    return [
-        ("" if file == "app.py" else Path(file).stem, title)
-        for file, title in PAGES.items()
-        if (ROOT / file).exists()
-    ]
 
 
 # --- one selector changed, per page --------------------------------------------------------
@@ -308,6 +293,10 @@ def main() -> None:
     args = parser.parse_args()
     import duckdb
     import streamlit
+    import streamlit.logger
+
+    # dashboard.components (the page list) warns about its caches when imported without a server
+    streamlit.logger.set_log_level("error")
 
     print(
         f"machine: {os.cpu_count()} cores, Python {platform.python_version()}, "

@@ -66,6 +66,32 @@ def running_app(db_path: Path, timeout: float = 60.0, script: Path = ROOT / "app
             proc.kill()
 
 
+def app_pages() -> list[tuple[str, str]]:
+    """(URL path, title) of every page, in navigation order. The navigation is
+    dashboard.components.PAGES (file -> title); with st.navigation, read it from there."""
+    from dashboard.components import PAGES
+
+    return [
+        ("" if file == "app.py" else Path(file).stem, title)
+        for file, title in PAGES.items()
+        if (ROOT / file).exists()
+    ]
+
+
+def wait_for_idle(page, timeout: float = 90_000) -> None:
+    """Until the page's script has run (its title is drawn), Streamlit is idle and every
+    chart has drawn its SVG."""
+    page.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout)
+    page.wait_for_selector(
+        '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout
+    )
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+                 .every(c => c.querySelector('.main-svg'))""",
+        timeout=timeout,
+    )
+
+
 def wait_for_charts(page, count: int = 1, timeout: float = 45_000) -> None:
     page.wait_for_selector('[data-testid="stPlotlyChart"]', timeout=timeout)
     page.wait_for_function(
