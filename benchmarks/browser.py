@@ -2,9 +2,11 @@
 opening it to Streamlit idle, beside a minimal Streamlit app (the floor) in the same run.
 
     python benchmarks/browser.py [--rows 13000000] [--repeat 5] [--only shipped|synthetic]
+                                 [--pages cotton_and_textiles,wro_impact] [--synthetic-db PATH]
 
-For each page, on the shipped data and on a SYNTHETIC warehouse of realistic shape (every
-real partner x every HS6 line x 11 years, about 13 million rows; page_render.py builds it):
+For each page (tests.browser.app_pages: the app's navigation), on the shipped data and on
+a SYNTHETIC warehouse of realistic shape (every real partner x every HS6 line x 11 years,
+about 13 million rows; page_render.py builds it):
 
 - cold: the first visit after the server starts (a server of its own per page, a new
   browser context, Streamlit's caches empty);
