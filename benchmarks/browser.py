@@ -25,6 +25,7 @@ impact cold at most floor + 3 s at 13 million rows. This prints figures; it asse
 
 import argparse
 import datetime as dt
+import math
 import os
 import platform
 import statistics
@@ -193,11 +194,12 @@ def changes(browser, url: str, change: Callable, repeat: int) -> list[float]:
 
 
 def attempt(timing: Timing, what: str, measure: Callable):
+    """measure(), or None if it failed (math.inf for a visit that timed out)."""
     try:
         return measure()
     except Exception as exc:  # a page that fails is reported, and the run goes on
         timing.errors.append(f"{what}: {type(exc).__name__}: {str(exc).splitlines()[0][:160]}")
-        return None
+        return math.inf if what != "change" and "Timeout" in type(exc).__name__ else None
 
 
 def time_app(browser, db: Path, script: Path, path: str, change, repeat: int) -> Timing:
@@ -230,6 +232,8 @@ def median(xs: list[float]) -> float | None:
 def cell(x: float | None, floor: float | None = None) -> str:
     if x is None:
         return "-"
+    if x == math.inf:
+        return f"> {TIMEOUT_MS / 1000:.0f}"
     if floor is None:
         return f"{x:.2f}"
     return f"{x:.2f} (+{x - floor:.2f})" if x >= floor else f"{x:.2f} ({x - floor:.2f})"
