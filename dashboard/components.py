@@ -8,7 +8,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, export, filters, queries, text
+from dashboard import charts, export, filters, queries, style, text
 from dashboard.db import WarehouseMissing
 from dashboard.embed import is_embedded, target_chart
 
@@ -60,6 +60,7 @@ def page_nav() -> None:
         # An embed shows the chart alone: its selectors wait in a closed sidebar.
         initial_sidebar_state="collapsed" if embedded else "auto",
     )
+    style.accessibility()
     filters.start_page()
     st.session_state[CHART_IDS] = []
     if embedded:
