@@ -256,7 +256,9 @@ def chart_block(fig, df: pd.DataFrame, *, chart_id: str, summary: str, table: pd
     target = target_chart()
     if target is not None and target not in ("", chart_id):
         return
-    st.plotly_chart(fig, key=f"chart_{chart_id}", config={"displaylogo": False})
+    # theme=None: the figure's own template, as exported; Streamlit's would grey the axis
+    # text to 3.7:1 (docs/accessibility.md).
+    st.plotly_chart(fig, key=f"chart_{chart_id}", config={"displaylogo": False}, theme=None)
     st.caption(summary)
     if target is not None:
         return

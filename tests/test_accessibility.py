@@ -6,6 +6,7 @@ import io
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from coloraide import Color
 from PIL import Image, ImageChops
 
 from tests.browser import app_pages, browser_page, wait_for_idle
@@ -41,6 +42,35 @@ def audit(page) -> list[dict]:
     return list(found.values())
 
 
+# Every text plotly drew, with its colour and its chart's background. axe-core does not
+# audit SVG text, and Streamlit's plotly theme recolours axis text in the browser.
+CHART_TEXTS = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"] .main-svg')]
+  .flatMap(svg => [...svg.querySelectorAll('text')].map(t => ({
+    fill: getComputedStyle(t).fill,
+    background: getComputedStyle(svg.parentElement.querySelector('.main-svg')).backgroundColor,
+    text: (t.textContent || '').slice(0, 40),
+    kind: t.getAttribute('class') || (t.parentElement && t.parentElement.getAttribute('class')),
+  })))"""
+
+
+def chart_text_violations(page) -> list[dict]:
+    """Chart texts below 4.5:1 on their chart's background, as axe-style violations."""
+    low = []
+    for t in page.evaluate(CHART_TEXTS):
+        if not t["text"].strip():
+            continue
+        # A transparent chart shows the page behind it: white in the app's one theme.
+        background = "white" if "rgba(0, 0, 0, 0)" in t["background"] else t["background"]
+        ratio = Color(t["fill"]).contrast(background, method="wcag21")
+        if ratio < 4.5:
+            message = f"{ratio:.2f}:1 ({t['fill']} on {background}): {t['text']!r}"
+            low.append({"target": [t["kind"] or "text"], "any": [{"message": message}]})
+    if not low:
+        return []
+    help_text = "Chart text must have at least 4.5:1 contrast with the chart background"
+    return [{"id": "chart-text-contrast", "impact": "serious", "help": help_text, "nodes": low}]
+
+
 def violations_report(violations: list[dict]) -> str:
     lines = []
     for v in violations:
@@ -67,7 +97,7 @@ def test_page_has_no_wcag_21_aa_violations(app_url, browser, path, scheme):
         page.goto(f"{app_url}/{path}")
         wait_for_idle(page)
         open_expanders(page)
-        violations = audit(page)
+        violations = audit(page) + chart_text_violations(page)
     report = violations_report(violations)
     print(report)
     assert not violations, f"axe-core found WCAG 2.1 A/AA violations on /{path}:\n{report}"
