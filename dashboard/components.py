@@ -6,6 +6,7 @@ import re
 from urllib.parse import urlencode
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import charts, export, filters, queries, style, text
@@ -257,8 +258,13 @@ def chart_block(fig, df: pd.DataFrame, *, chart_id: str, summary: str, table: pd
     if target is not None and target not in ("", chart_id):
         return
     # theme=None: the figure's own template, as exported; Streamlit's would grey the axis
-    # text to 3.7:1 (docs/accessibility.md).
-    st.plotly_chart(fig, key=f"chart_{chart_id}", config={"displaylogo": False}, theme=None)
+    # text to 3.7:1 (docs/accessibility.md). The template's fonts need a taller top margin on
+    # screen, or the legend runs into the subtitle (exports set their own margins); the figure
+    # grows by as much, so the plot and the source line below it keep their places.
+    shown = go.Figure(fig).update_layout(
+        margin_t=(fig.layout.margin.t or 90) + 30, height=(fig.layout.height or 450) + 30
+    )
+    st.plotly_chart(shown, key=f"chart_{chart_id}", config={"displaylogo": False}, theme=None)
     st.caption(summary)
     if target is not None:
         return
