@@ -8,10 +8,10 @@ REPLICAS ?= 2
 STREAMLIT_FLAGS := --server.headless=true --server.address=127.0.0.1 --server.port=$(PORT) \
                    --browser.gatherUsageStats=false
 
-.PHONY: help run serve data test test-fast lint format docs bench bench-load clean
+.PHONY: help run serve data test test-fast lint format docs bench bench-browser bench-load clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,11 @@ bench: $(BIN)/.installed-dev ## run the benchmark scripts (prints figures; see d
 	$(BIN)/python benchmarks/etl_throughput.py
 	$(BIN)/python benchmarks/page_render.py
 	$(BIN)/python benchmarks/export.py
+	$(BIN)/python benchmarks/browser.py
+
+bench-browser: $(BIN)/.installed-dev ## time every page in Chromium, cold/warm/selector, beside a floor app
+	./scripts/ensure-chromium.sh
+	$(BIN)/python benchmarks/browser.py
 
 bench-load: $(BIN)/.installed-dev $(DB) ## swarm of browsers against 2 replicas (~15 min; see docs/benchmarks.md)
 	./scripts/ensure-chromium.sh
