@@ -16,5 +16,8 @@ st.set_page_config(
     initial_sidebar_state="collapsed" if embedded else "auto",
 )
 style.accessibility()  # focus rings and code colours the theme cannot set
-page = st.navigation(navigation.pages(), position="hidden" if embedded else "sidebar")
+pages = navigation.pages()
+page = st.navigation(pages, position="hidden")
+if not embedded:
+    navigation.draw_menu(pages)
 page.run()

@@ -69,3 +69,13 @@ def pages() -> dict[str, list]:
         ]
         for group, infos in GROUPS.items()
     }
+
+
+def draw_menu(pages_by_group: dict[str, list]) -> None:
+    """The sidebar's menu: each group's name over links to its pages. Streamlit's own
+    sectioned menu puts the section headers straight inside its <ul>, which screen readers
+    cannot read as a list (axe: list, listitem), so the app draws its own from page links."""
+    for group, group_pages in pages_by_group.items():
+        st.sidebar.markdown(f"**{group}**")
+        for page in group_pages:
+            st.sidebar.page_link(page)

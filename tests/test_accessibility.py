@@ -204,6 +204,8 @@ def test_keyboard_reaches_the_controls_in_order_with_visible_focus(app_url, brow
     with browser_page(browser, height=900) as page:
         page.goto(f"{app_url}/{path}")
         wait_for_idle(page)
+        # The sidebar's menu is drawn by the script too: tab only once it is there.
+        page.locator('[data-testid="stSidebar"] a').first.wait_for()
         reached, unseen, at = [], [], 0
         for _ in range(400):
             page.keyboard.press("Tab")

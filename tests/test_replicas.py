@@ -159,7 +159,8 @@ def choose(page, scenario: str, *, lines: bool = True) -> None:
 
 def upload_and_download(page, name: str = "our_imports.csv") -> None:
     upload(page, name, FILLED)
-    page.wait_for_selector(f"text=All 4 lines from file {name} passed the checks.")
+    # "All 4 lines ... passed the checks", or "4 lines ... used" with the plausibility warning
+    page.get_by_text(f"4 lines from file {name}").first.wait_for()
     check_report(page)
 
 
