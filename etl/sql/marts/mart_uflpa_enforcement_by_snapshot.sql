@@ -10,6 +10,7 @@ figures as (select * from ref_uflpa_figures),
 final as (
     select
         period_label as snapshot_label,
+        period_start as counted_from,
         period_end as as_of_date,
         period_end_text as as_of_text,
         period_end_precision as as_of_precision,
