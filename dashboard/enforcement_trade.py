@@ -89,12 +89,12 @@ def industry_beside_imports(figures: pd.DataFrame, imports: pd.DataFrame) -> pd.
         rows.append(
             {
                 "period": first["window"],
-                "AF&T shipments (CBP)": printed.get("shipments"),
                 "AF&T value (CBP, as printed)": printed.get("value"),
-                "CBP figures quoted by": "; ".join(dict.fromkeys(part["source_name"])),
                 "US imports, HS 50-63, all countries (USD, customs value)": value,
                 "months of trade data": len(months) if value is not None else None,
                 "why no trade figure": "; ".join(why) or None,
+                "AF&T shipments (CBP)": printed.get("shipments"),
+                "CBP figures quoted by": "; ".join(dict.fromkeys(part["source_name"])),
                 "_start": first["period_start"],
             }
         )

@@ -191,7 +191,7 @@ def industry_comparison(figures: pd.DataFrame, measure: str) -> pd.DataFrame:
     both = df.groupby("period_label")["industry"].transform("nunique") == len(INDUSTRIES)
     df = with_windows(df[both]).sort_values(["period_start", "period_end_text", "industry"])
     df["series"] = df["industry"].map(INDUSTRIES)
-    df["label"] = [label(v, k) for v, k in zip(df["value_text"], df["qualifier_kind"], strict=True)]
+    df["label"] = df["value_text"]  # few points: each labelled, in its source's words
     df["hover"] = [
         hover(
             f"{r.series}, {r.window}",
@@ -260,9 +260,9 @@ def countries_summary(df: pd.DataFrame) -> str:
 LATEST_LABELS = {
     "shipments": "UFLPA shipments reviewed",
     "value": "Their value",
-    "denied": "Denied",
-    "released": "Released",
-    "pending": "Pending",
+    "denied": "Shipments denied",
+    "released": "Shipments released",
+    "pending": "Shipments pending",
 }
 
 
@@ -275,7 +275,7 @@ def latest_metrics(latest: pd.DataFrame, metrics=("shipments", "value", "denied"
         if r is None:
             continue
         when = as_of_words(r.as_of_date, r.as_of_precision)
-        out.append((f"{LATEST_LABELS[metric]}, to {when}", with_unit(r.value_text, r.unit)))
+        out.append((f"{LATEST_LABELS[metric]}, to {when}", r.value_text))
     return out
 
 

@@ -19,6 +19,20 @@ SYMBOLS = {
 MARKER_KEY = "● exact · ○ rounded or approximate · △ lower bound (“more than”)"
 
 
+def padded(values: pd.Series) -> list | None:
+    """An axis range with a tenth of the span as room at each end, for the labels of the
+    first and last points (None for text or empty data)."""
+    if values.empty:
+        return None
+    lo, hi = values.min(), values.max()
+    if isinstance(lo, str):
+        return None
+    room = (hi - lo) * 0.1 if hi != lo else (abs(lo) * 0.1 or 1)
+    if isinstance(room, pd.Timedelta) and room < pd.Timedelta(days=30):
+        room = pd.Timedelta(days=30)
+    return [lo - room, hi + room]
+
+
 def points_chart(
     df: pd.DataFrame,
     *,
@@ -58,15 +72,19 @@ def points_chart(
                     line=dict(width=2, color=colour),
                 ),
                 text=part[label].fillna("").tolist(),
-                textposition="top center",
+                # alternate above and below, so labels of neighbouring points do not overlap
+                textposition=[("top center", "bottom center")[i % 2] for i in range(len(part))],
                 textfont=dict(size=11, color=colour),
                 cliponaxis=False,
                 hovertext=part[hover].tolist(),
                 hovertemplate="%{hovertext}<extra>%{fullData.name}</extra>",
             )
         )
+    x_range = padded(df[x]) if not categories_on else None
+    if categories_on == "y" and not df.empty:
+        x_range = [0, float(df[x].max()) * 1.15]  # from zero, room for the last label
     axes = {
-        "x": dict(title=dict(text=x_title)),
+        "x": dict(title=dict(text=x_title), range=x_range),
         "y": dict(title=dict(text=y_title), rangemode="tozero", exponentformat="B"),
     }
     if categories_on:
@@ -76,15 +94,16 @@ def points_chart(
         if categories_on == "y":
             axes["y"].pop("rangemode")
             axes["y"]["autorange"] = "reversed"
-            axes["x"].update(rangemode="tozero", exponentformat="B")
+            axes["x"].update(exponentformat="B")
     layout = figure_layout(
         title,
         subtitle,
         source,
-        xaxis=axes["x"],
+        xaxis={k: v for k, v in axes["x"].items() if v is not None},
         yaxis=axes["y"],
-        legend=dict(orientation="h", y=1.02, yanchor="bottom", x=0, xanchor="left"),
-        margin=dict(b=130),
+        legend=dict(orientation="h", y=1.04, yanchor="bottom", x=0, xanchor="left"),
+        margin=dict(t=130, b=150, r=60),
         **({"height": height} if height else {}),
     )
+    layout["annotations"][0]["yshift"] = -34  # the source line below the axis title
     return go.Figure(dict(data=traces, layout=layout))

@@ -65,7 +65,8 @@ def latest() -> list:
     if not metrics:
         return [Note("The warehouse has no UFLPA snapshot.", "info")]
     return [
-        Row([[Metric(label, value)] for label, value in metrics]),
+        Row([[Metric(label, value)] for label, value in metrics[:2]]),
+        Row([[Metric(label, value)] for label, value in metrics[2:]]),
         Note(view.latest_note(totals, tuple(view.LATEST_LABELS)), "caption"),
     ]
 
@@ -140,7 +141,24 @@ def industries() -> list:
     if measure == "shipments":
         summary += f" {view.REDEFINED}"
     table = view.figures_table(df, when="window")
-    return out + [Chart("uflpa_industries", fig, df, summary, table)]
+    every = view.with_windows(figures[figures["industry"] != view.ALL])
+    return out + [
+        Chart("uflpa_industries", fig, df, summary, table),
+        Box(
+            [
+                Table(
+                    view.figures_table(every, when="window"),
+                    key="uflpa_by_industry",
+                    title="Every published UFLPA figure for one industry",
+                    source=enforcement_source(),
+                    units="shipments or USD, as printed",
+                    column_config=LINK,
+                )
+            ],
+            expander="Every published figure for one industry (electronics, industrial "
+            "materials, base metals and others)",
+        ),
+    ]
 
 
 def countries() -> list:

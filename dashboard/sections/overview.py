@@ -64,7 +64,9 @@ def uflpa_totals() -> list:
     if not metrics:
         return [Note("The warehouse has no published UFLPA figures.", "info")]
     return [
-        Row([[Metric(label, value)] for label, value in metrics]),
+        Row(
+            [[Metric(label, value)] for label, value in metrics], widths=[1, 1.3, 1][: len(metrics)]
+        ),
         Note(enforcement.latest_note(totals), "caption"),
         Links([("pages/enforcement.py", "Enforcement: every published figure, beside trade")]),
     ]
