@@ -72,8 +72,13 @@ def points_chart(
                     line=dict(width=2, color=colour),
                 ),
                 text=part[label].fillna("").tolist(),
-                # alternate above and below, so labels of neighbouring points do not overlap
-                textposition=[("top center", "bottom center")[i % 2] for i in range(len(part))],
+                # neighbouring labels apart: on a date axis alternately above and below; by
+                # category, one series above its points and the next below
+                textposition=(
+                    ("top center", "bottom center")[n % 2]
+                    if categories_on
+                    else [("top center", "bottom center")[i % 2] for i in range(len(part))]
+                ),
                 textfont=dict(size=11, color=colour),
                 cliponaxis=False,
                 hovertext=part[hover].tolist(),
