@@ -33,6 +33,8 @@ KIND_WORDS = {
     "lower bound": "a lower bound",
     "upper bound": "an upper bound",
 }
+# Under every chart of UFLPA shipment counts (a subtitle line, so exported images keep it).
+REDEFINED_SHORT = "Counts as quoted before CBP redefined “shipment” in 2026."
 REDEFINED = (
     "CBP redefined “shipment” in a 2026 dashboard update: these counts, quoted before it, "
     "may not match the dashboard's history today."

@@ -102,6 +102,9 @@ def test_snapshots_are_the_warehouse_points_with_words_and_source(default_view, 
 
 
 def test_the_redefinition_of_shipment_is_said_wherever_counts_are_charted(default_view):
+    for title in CHART_TITLES[0], CHART_TITLES[2]:  # the charts of shipment counts
+        subtitle = figure_starting(default_view, title)["layout"]["title"]["text"]
+        assert "CBP redefined “shipment” in 2026" in subtitle, title
     captions = [c.value for c in default_view.caption]
     for start in ("UFLPA shipments, all industries", "UFLPA shipments: "):
         summary = next(c for c in captions if c.startswith(start))

@@ -99,7 +99,8 @@ def over_time() -> list:
             title=f"UFLPA shipments reviewed{'' if measure == 'shipments' else ': their value'}, "
             "cumulative, at each published snapshot",
             subtitle=f"{words}, from {counted} to each date; by exam result where published. "
-            f"{charts.MARKER_KEY}",
+            f"{charts.MARKER_KEY}"
+            + (f"<br>{view.REDEFINED_SHORT}" if measure == "shipments" else ""),
             x_title="Data to (snapshot date)",
             y_title="Shipments" if measure == "shipments" else "USD (CBP's value)",
             source=enforcement_source(),
@@ -130,7 +131,8 @@ def industries() -> list:
         colours=view.INDUSTRY_COLOURS,
         title=f"{what}: {view.AFT} against all industries",
         subtitle="Periods for which one source gives both; not a share (the two figures "
-        f"may be rounded differently). {charts.MARKER_KEY}",
+        f"may be rounded differently). {charts.MARKER_KEY}"
+        + (f"<br>{view.REDEFINED_SHORT}" if measure == "shipments" else ""),
         x_title="Period (the source's label)",
         y_title="Shipments" if measure == "shipments" else "USD (CBP's value)",
         source=enforcement_source(),
