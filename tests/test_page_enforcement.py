@@ -255,3 +255,23 @@ def test_the_impact_page_shows_them_beside_the_slider_without_setting_it(app_env
     assert "do not set the Enforcement slider" in note
     central = model_tables["scenarios"]["central"].value("enforcement", "")
     assert at.slider(key="impact_enforcement").value == pytest.approx(central * 100)
+
+
+def test_a_chart_image_keeps_the_words_of_its_points(warehouse):
+    """The exported image of the value chart (dashboard.export, as its PNG/SVG/PDF buttons
+    make it) carries each worded point's label."""
+    from dashboard import charts
+    from dashboard import enforcement_view as view
+
+    snapshots = warehouse.execute("select * from mart_uflpa_enforcement_by_snapshot").df()
+    df = view.snapshot_frame(snapshots, "All", "value")
+    fig = charts.points_chart(
+        df, x="as_of_date", y="value_number", series="result", kind="qualifier_kind",
+        label="label", hover="hover", title="t", subtitle="s", x_title="x", y_title="y",
+        source="Source: test",
+    )  # fmt: skip
+    svg = export.export_bytes("svg", export.ExportMeta(title="t"), fig=fig, df=df).decode()
+    worded = df[df["qualifier_kind"] != "exact"]["value_text"]
+    assert len(worded) >= 5
+    for words in worded:
+        assert words.replace("&", "&amp;") in svg, words

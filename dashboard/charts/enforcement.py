@@ -107,7 +107,7 @@ def points_chart(
         xaxis={k: v for k, v in axes["x"].items() if v is not None},
         yaxis=axes["y"],
         legend=dict(orientation="h", y=1.04, yanchor="bottom", x=0, xanchor="left"),
-        margin=dict(t=130, b=150, r=60),
+        margin=dict(t=130 + 24 * subtitle.count("<br>"), b=150, r=60),  # a line a <br>
         **({"height": height} if height else {}),
     )
     layout["annotations"][0]["yshift"] = -34  # the source line below the axis title
