@@ -20,7 +20,6 @@ from dashboard.queries.common import (
     year_bounds,
 )
 from dashboard.queries.enforcement import (
-    ENFORCEMENT_DATASETS,
     TEXTILE_CHAPTERS,
     entity_list,
     forced_labor_actions,
@@ -142,7 +141,6 @@ __all__ = [
     "data_exclusions",
     "annual_partner_counts",
     "largest_census_suppliers",
-    "ENFORCEMENT_DATASETS",
     "TEXTILE_CHAPTERS",
     "uflpa_snapshots",
     "uflpa_figures",

@@ -7,12 +7,6 @@ import pandas as pd
 
 from dashboard.db import cached_query, run_query
 
-ENFORCEMENT_DATASETS = (
-    "uflpa_snapshots_transcribed",
-    "cbp_forced_labor_actions_transcribed",
-    "cbp_forced_labor_targeted_transcribed",
-    "uflpa_entity_list_transcribed",
-)
 # CBP's "Apparel, Footwear & Textiles" is compared with US imports of these HS chapters
 # (textiles and apparel; CBP's industry also covers footwear and headgear, 64-65).
 TEXTILE_CHAPTERS = tuple(str(c) for c in range(50, 64))
