@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from etl.sources import census, http  # noqa: E402
+from etl.sources.fetch_dir import FetchDir  # noqa: E402
 
 PARTNERS = [f"{n:04d}" for n in range(1000, 1240)]  # made-up country codes
 MONTHS = [f"{y}-{m:02d}" for y in range(2019, 2025) for m in range(1, 13)]
@@ -45,7 +46,7 @@ def response_body(code: str) -> bytes:
 def write_fetch(raw_root: Path, codes: int) -> int:
     """A saved fetch of `codes` HS10 codes, written by the fetcher's FetchDir."""
     now = datetime(2026, 1, 1, tzinfo=UTC)
-    with http.FetchDir(raw_root, census.DATASET, now=lambda: now) as out:
+    with FetchDir(raw_root, census.DATASET, now=lambda: now) as out:
         for n in range(codes):
             code = f"{520000000 + n * 7:010d}"
             body = response_body(code)

@@ -195,15 +195,18 @@ def percent_slider(label: str, key: str, default: float, *, help=None, where=Non
     """A 0-100 % slider in steps of 0.5; in the link and exports only when moved off its
     default (links stay short)."""
     asked = _from_link(key)
+    # A value set through session state (follow_defaults) is the widget's value: passing a
+    # default as well makes Streamlit warn.
+    initial = {} if key in st.session_state else {"value": default}
     value = _where(where).slider(
         label,
         min_value=0.0,
         max_value=100.0,
-        value=default,
         step=0.5,
         format="%.1f%%",
         key=key,
         help=help,
+        **initial,
         **BOUND,
     )
     if asked:

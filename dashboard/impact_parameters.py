@@ -5,10 +5,9 @@ import math
 from dataclasses import dataclass
 
 import exposure
-from exposure.assumptions import COTTON_FAMILY, PRODUCT_GROUPS
+from exposure.domain import COTTON_FAMILY, PRODUCT_GROUPS, TOMATO_PROCESSED
 
 RAMP_YEARS = (2021, 2022, 2023, 2024)
-TOMATO_PROCESSED = ("tomato_paste_preserved", "tomato_sauces")
 NO_SOURCE = " No source: an assumption."
 
 

@@ -14,7 +14,7 @@ from dashboard.db import warehouse_version
 from dashboard.impact_parameters import RAMP_YEARS, Param, percent
 from dashboard.impact_view import BASE_YEARS, COUNTERFACTUALS, DEFAULTS
 from dashboard.model_runs import SCENARIOS, default_scenarios
-from exposure.assumptions import PRODUCT_GROUPS
+from exposure.domain import PRODUCT_GROUPS
 
 SIGNATURE = "_impact_defaults_for"  # (base year, scenario) the parameter widgets hold
 TOP_SLIDERS = (

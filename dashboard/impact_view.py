@@ -11,18 +11,17 @@ import pandas as pd
 import exposure
 from dashboard import text, theme
 from dashboard.text import md
-from exposure.assumptions import (
-    ASSUMPTION,
+from exposure.assumptions import ASSUMPTION, USER
+from exposure.backtest import actual_values
+from exposure.domain import (
+    CHINA,
     COTTON_FAMILY,
     COTTON_GROUPS,
     PRODUCT_GROUPS,
     TOMATO_GROUPS,
-    USER,
 )
-from exposure.backtest import actual_values
 
-BASIS_WORDS = "CIF value"
-CHINA = "CHN"
+BASIS_WORDS = text.BASIS_WORDS["CIF"]  # the model runs on Comtrade's CIF values
 ALL = "ALL"
 AGGREGATE_COLOUR = "#333333"  # a sum over partners has no partner's colour
 

@@ -9,10 +9,11 @@ that chart.
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 import streamlit as st
 
-from dashboard import filters, queries, render
+from dashboard import currency_view, filters, queries, render
 from dashboard.blocks import Block, Prose, charts_in, notes_for_embed
 from dashboard.db import WarehouseMissing
 from dashboard.embed import target_chart
@@ -38,6 +39,7 @@ class Page:
     sections: Callable[..., Sequence[Section]]  # (shared) -> sections, or () -> sections
     sidebar: Callable[[], object] | None = None  # draws the shared filters, returns them
     known_keys: tuple[str, ...] = field(default=filters.SHARED_KEYS)
+    data: tuple[str, ...] = ()  # the series it draws (currency_view.SERIES), dated on top
 
 
 def run(page: Page) -> None:
@@ -51,6 +53,8 @@ def run(page: Page) -> None:
     notes = st.empty()  # link notes, filled once every widget has read the link
     if not warehouse_ready():
         return
+    if target is None and page.data:
+        data_age(page.data)
     shared = page.sidebar() if page.sidebar else None
     sections = page.sections(shared) if page.sidebar else page.sections()
     if target is None:
@@ -142,6 +146,17 @@ def link_box(holder, chart_ids: list[str]) -> None:
             else ""
         )
         st.caption("Opens this page with the same filters." + embed_hint)
+
+
+def data_age(series: tuple[str, ...]) -> None:
+    """How current the page's data are, and a note when the Census months are old."""
+    rows = queries.data_currency()
+    line = currency_view.currency_line(rows, series)
+    if line:
+        st.caption(line)
+    stale = currency_view.stale_note(rows, series, date.today())
+    if stale:
+        st.warning(stale, icon=":material/schedule:")
 
 
 def warehouse_ready() -> bool:

@@ -8,9 +8,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
-from dashboard import charts, export, filters, queries
+from dashboard import charts, export, filters, queries, text
 from dashboard.blocks import Box, Chart, Downloads, Links, Metric, Note, Prose, Row, Table
 from dashboard.text import md_without_maths
 
@@ -36,8 +37,8 @@ def draw(block, *, embed: bool = False) -> None:
     elif isinstance(block, Note):
         note(block)
     elif isinstance(block, Prose):
-        text = prose_text(block.path)
-        st.caption(text) if block.kind == "caption" else st.markdown(md_without_maths(text))
+        prose = prose_text(block.path)
+        st.caption(prose) if block.kind == "caption" else st.markdown(md_without_maths(prose))
     elif isinstance(block, Metric):
         st.metric(block.label, block.value, delta=block.delta, delta_color="off")
     elif isinstance(block, Row):
@@ -78,6 +79,10 @@ def note(block: Note) -> None:
         st.info(block.text)
     elif block.kind == "warning":
         st.warning(block.text, icon="⚠️")
+    elif block.kind == "success":
+        st.success(block.text)
+    elif block.kind == "error":
+        st.error(block.text)
     elif block.kind == "markdown":
         st.markdown(block.text)
     elif block.kind == "subheader":
@@ -106,7 +111,14 @@ def prose_text(path: str) -> str:
 def chart(block: Chart, *, bare: bool = False) -> None:
     """A chart with its summary; unless bare (the embed view), the table behind it in an
     expander and its PNG/SVG/PDF/CSV/XLSX downloads."""
-    st.plotly_chart(block.fig, key=f"chart_{block.id}", config={"displaylogo": False})
+    # theme=None: the figure's own template, as exported; Streamlit's would grey the axis
+    # text to 3.7:1 (docs/accessibility.md). On screen the legend needs 30 px more above
+    # the plot, or it runs into the subtitle; the figure grows by as much.
+    fig = block.fig
+    shown = go.Figure(fig).update_layout(
+        margin_t=(fig.layout.margin.t or 90) + 30, height=(fig.layout.height or 450) + 30
+    )
+    st.plotly_chart(shown, key=f"chart_{block.id}", config={"displaylogo": False}, theme=None)
     st.caption(block.summary)
     if bare:
         return
@@ -162,8 +174,9 @@ def table(block: Table) -> None:
     if block.static:
         st.table(shown, hide_index=True, border="horizontal")
         return
-    data_table(shown, column_config=block.column_config)
-    table_downloads(block)
+    data_table(shown, column_config=block.column_config, key=f"table_{block.key}")
+    if block.downloads:
+        table_downloads(block)
 
 
 def table_downloads(block: Table) -> None:
@@ -195,12 +208,6 @@ def table_downloads(block: Table) -> None:
 
 # --- source lines ---------------------------------------------------------------------------
 
-BASIS_WORDS = {
-    "CIF": "CIF value (incl. freight and insurance)",
-    "customs": "customs value (excl. freight and insurance)",
-    "FOB": "FOB value",
-}
-
 
 def source_line(datasets) -> str:
     """'Source: <agency> (<basis>); <vintage>' for each dataset, ' | ' between them."""
@@ -213,7 +220,7 @@ def source_line(datasets) -> str:
         agency = row.upstream_agency
         if agency.startswith("UN Comtrade"):
             agency = "UN Comtrade Database"
-        basis = BASIS_WORDS.get(row.value_basis, "")
+        basis = text.basis_words(row.value_basis, gloss=True)
         basis_text = f", {basis}" if basis else ""
         parts.append(f"{agency}{basis_text}; {row.upstream_vintage}")
     return "Source: " + " | ".join(dict.fromkeys(parts))

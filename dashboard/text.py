@@ -10,6 +10,19 @@ import re
 
 import pandas as pd
 
+# How each value basis is named: the words go into units ("USD, CIF value"), the gloss
+# after them in source lines.
+BASIS_WORDS = {"CIF": "CIF value", "customs": "customs value", "FOB": "FOB value"}
+BASIS_GLOSS = {"CIF": "incl. freight and insurance", "customs": "excl. freight and insurance"}
+
+
+def basis_words(basis: str, *, gloss: bool = False) -> str:
+    """'CIF value', with `gloss` 'CIF value (incl. freight and insurance)'; '' if unknown."""
+    words = BASIS_WORDS.get(basis, "")
+    if gloss and words and basis in BASIS_GLOSS:
+        return f"{words} ({BASIS_GLOSS[basis]})"
+    return words
+
 
 def plural(n: int, word: str) -> str:
     """'1 line', '3 lines'."""

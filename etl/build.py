@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 
 from etl import manifest, paths
-from etl.sources.http import RawDataError
+from etl.sources.saved import RawDataError
 
 # Shipped files whose layout needs more than the defaults.
 CSV_SKIP_ROWS = {"census_monthly_china_hs2": 2}  # two report-title lines before the header
@@ -35,10 +35,9 @@ SEEDS = (
 SHIPPED_CENSUS_ANSWERS = ("census_api_hs2_monthly_2023_2024",)
 
 # Build order: each model may read only the ones above it.
-# Each trade-flow source is staged into its own table, its rows written once, in the same
-# pass as their casts. stg_trade_flows is a view over those tables: it adds the columns a
-# source has on every row, so they are not written row by row (see stg_census_api.sql).
-# The other staging models are read by one mart each: views, cast as that mart is built.
+# Each trade-flow source is staged into its own table; stg_trade_flows is a view over
+# them that adds the columns a source has on every row. The other staging models are
+# views, each read by one mart. Why: docs/benchmarks.md, "ETL throughput".
 TRADE_FLOW_STAGING = (
     "stg_comtrade_snapshot",
     "stg_census_snapshot",
@@ -80,9 +79,10 @@ MART_MODELS = (
     "mart_tomato_production_by_year_country",
     "mart_paste_exports_by_year_exporter",
     "mart_us_apparel_imports_by_year_partner",
+    "mart_data_currency_by_dataset",
 )
 # No table's meaning depends on its physical row order (every query and download orders
-# explicitly), so inserts need not keep it: about 20 % faster on large CSVs.
+# explicitly), so inserts need not keep it (docs/benchmarks.md, "ETL throughput").
 DUCKDB_CONFIG = {"preserve_insertion_order": False}
 # What the published file keeps: the trade rows (the per-source staging tables and the
 # stg_trade_flows view over them), dims, marts and reference tables. Raw relations and
@@ -128,8 +128,7 @@ def shipped_census_answer_sql(dataset_id: str) -> str:
 
 def create_raw_view(con, name: str, path: Path, skip: int = 0) -> None:
     """A raw_ relation over a shipped CSV. A view, not a table: staging then reads the
-    file once, in the same pass as its casts, instead of copying every cell as text
-    first (that copy made ingest ~2.8x slower than a plain read_csv; benchmarks/)."""
+    file once, in the same pass as its casts (docs/benchmarks.md, "ETL throughput")."""
     con.execute(f'create view "{name}" as {raw_csv_sql(path, skip)}')
 
 

@@ -14,7 +14,8 @@ from pathlib import Path
 
 from etl import paths
 from etl.sources import census, comtrade
-from etl.sources.http import FetchError, redact
+from etl.sources.http import FetchError, Throttle
+from etl.sources.redact import redact
 
 
 def _csv(text: str) -> list[str]:
@@ -54,7 +55,7 @@ def _add_common(p: argparse.ArgumentParser, *, url_env: str, timeout: float, min
         "--backoff",
         type=_non_negative(float),
         default=1.0,
-        help="first retry wait in seconds, doubled each retry (Retry-After wins)",
+        help="backoff factor: retries wait 0, 2x, 4x ... this many seconds (Retry-After wins)",
     )
     p.add_argument(
         "--min-interval",
@@ -117,15 +118,16 @@ def add_fetch_parser(subparsers) -> argparse.ArgumentParser:
     return p_fetch
 
 
-def _common_kwargs(args) -> dict:
-    return {
-        "raw_root": args.raw,
-        "base_url": args.base_url,
-        "timeout": args.timeout,
-        "retries": args.retries,
-        "backoff": args.backoff,
-        "min_interval": args.min_interval,
-    }
+def _client(source, args):
+    """The HTTP client a fetcher takes: `source` (census or comtrade) gives the defaults
+    ($..._API_URL, $..._API_KEY), the command line the rest."""
+    return source.client(
+        args.base_url,
+        timeout=args.timeout,
+        retries=args.retries,
+        backoff=args.backoff,
+        throttle=Throttle(args.min_interval),
+    )
 
 
 def _run(name: str, key_env: str, call) -> int:
@@ -148,24 +150,28 @@ def _run(name: str, key_env: str, call) -> int:
 
 
 def _fetch_census(args) -> int:
-    return _run(
-        "Census",
-        census.KEY_ENV,
-        lambda: census.fetch(args.hs, args.start, args.end, args.partners, **_common_kwargs(args)),
-    )
+    def call():
+        with _client(census, args) as api:
+            return census.fetch(
+                api, args.hs, args.start, args.end, args.partners, raw_root=args.raw
+            )
+
+    return _run("Census", census.KEY_ENV, call)
 
 
 def _fetch_comtrade(args) -> int:
     def call():
         years = comtrade.parse_years(args.years)
-        return comtrade.fetch(
-            args.cmd,
-            years,
-            reporters=args.reporters,
-            partners=args.partners,
-            flow=args.flow,
-            freq=args.freq,
-            **_common_kwargs(args),
-        )
+        with _client(comtrade, args) as api:
+            return comtrade.fetch(
+                api,
+                args.cmd,
+                years,
+                reporters=args.reporters,
+                partners=args.partners,
+                flow=args.flow,
+                freq=args.freq,
+                raw_root=args.raw,
+            )
 
     return _run("Comtrade", comtrade.KEY_ENV, call)

@@ -4,14 +4,10 @@ See docs/methodology.md. Every parameter travels as an `Assumption` with its sou
 or its "assumption" label.
 """
 
-from exposure.assumptions import (
-    Assumption,
-    Scenario,
-    assumptions_frame,
-    default_scenario,
-    default_scenarios,
-)
+from exposure.assumptions import Assumption, Scenario, assumptions_frame
 from exposure.backtest import BacktestResult, backtest
+from exposure.defaults import default_scenario, default_scenarios
+from exposure.mapping import map_hs_codes
 from exposure.model import (
     ModelResult,
     baseline,
@@ -24,8 +20,9 @@ from exposure.model import (
 )
 from exposure.uploads import (
     MAX_UPLOAD_BYTES,
+    Upload,
     UploadMessage,
-    map_hs_codes,
+    check_upload,
     messages_frame,
     parse_upload,
     template_csv,
@@ -37,10 +34,12 @@ __all__ = [
     "BacktestResult",
     "ModelResult",
     "Scenario",
+    "Upload",
     "UploadMessage",
     "assumptions_frame",
     "backtest",
     "baseline",
+    "check_upload",
     "combined",
     "default_scenario",
     "default_scenarios",

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from exposure.assumptions import COTTON_GROUPS, Scenario, assumptions_frame
-from exposure.model import CHINA, check_imports, countries_only, run_model
+from exposure.assumptions import Scenario, assumptions_frame
+from exposure.domain import CHINA, COTTON_GROUPS
+from exposure.model import check_imports, countries_only, run_model
 
 BACKTEST_YEARS = (2021, 2022, 2023, 2024)
 THIRD_COUNTRIES = "third countries"

@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 
 
-def open_page(page: str | None = None, params: dict | None = None, timeout: float = 30) -> AppTest:
+def open_page(page: str | None = None, params: dict | None = None, timeout: float = 60) -> AppTest:
     """Run app.py with `params` in the URL, then switch to `page` (None = Overview).
     Fails the test if the script raised."""
     at = AppTest.from_file(APP, default_timeout=timeout)
@@ -33,3 +33,8 @@ def plain_title(fig: dict) -> str:
     """A figure's title without its subtitle and markup."""
     title = fig["layout"]["title"]["text"].split("<br>")[0]
     return title.replace("<b>", "").replace("</b>", "")
+
+
+def link_notes(at: AppTest) -> list[str]:
+    """The page's notes on its link ('Part of this link could not be used: ...')."""
+    return [w.value for w in at.warning if "could not be used" in w.value]

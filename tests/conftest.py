@@ -1,5 +1,10 @@
 """Shared fixtures. The warehouse is built fresh from the shipped snapshot once per
-test session (as datasette's tests build their fixture database from code)."""
+test session (as datasette's tests build their fixture database from code).
+
+Test tiers (pyproject.toml): files and tests carry `apptest`, `browser`, `kaleido` or
+`slow` themselves; the hook below also marks, by the fixtures a test uses, every test on
+the built warehouse `slow` and every AppTest on it `apptest`, so `make test-fast`
+stays pure whoever adds a test."""
 
 import os
 from pathlib import Path
@@ -11,6 +16,14 @@ from etl.build import build
 
 ROOT = Path(__file__).resolve().parent.parent
 RAW_DIR = ROOT / "data" / "raw"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "warehouse_path" in item.fixturenames:
+            item.add_marker(pytest.mark.slow)
+        if "app_env" in item.fixturenames:
+            item.add_marker(pytest.mark.apptest)
 
 
 @pytest.fixture(scope="session")

@@ -18,3 +18,8 @@ def values(array) -> list:
 def points(trace: dict) -> dict:
     """{x: y} of one trace."""
     return dict(zip(values(trace["x"]), values(trace["y"]), strict=True))
+
+
+def traces(fig: dict) -> dict[str, dict]:
+    """A figure's traces by name."""
+    return {t["name"]: t for t in fig["data"]}

@@ -18,6 +18,8 @@ from etl import build as build_module
 from etl.build import BuildError, build
 from etl.manifest import ManifestError
 
+pytestmark = pytest.mark.slow  # every test builds a warehouse or runs the CLI
+
 ROOT = Path(__file__).resolve().parent.parent
 RAW_DIR = ROOT / "data" / "raw"
 FETCH_DIRS = ("census_api", "comtrade_api")  # a developer's local API responses, not shipped

@@ -37,6 +37,7 @@ GRAINS = {
     "mart_tomato_production_by_year_country": ("entity", "year"),
     "mart_paste_exports_by_year_exporter": ("domain", "area_code", "year"),
     "mart_us_apparel_imports_by_year_partner": ("partner_iso3", "year"),
+    "mart_data_currency_by_dataset": ("series", "dataset"),
     "dim_country": ("iso3",),
     "dim_partner": ("partner_id",),
     "dim_hs": ("code",),

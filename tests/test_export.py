@@ -185,6 +185,7 @@ def _png_size(data: bytes) -> tuple[int, int]:
     return struct.unpack(">II", data[16:24])
 
 
+@pytest.mark.kaleido
 def test_png_is_export_size_at_scale_two_and_shows_the_china_colour(rendered):
     _, out = rendered
     w, h = export.EXPORT_WIDTH * 2, export.EXPORT_HEIGHT * 2
@@ -202,6 +203,7 @@ def _svg_text(root: ET.Element) -> str:
     return " ".join(" ".join(el.itertext()) for el in root.iter() if el.tag.endswith("text"))
 
 
+@pytest.mark.kaleido
 def test_svg_has_size_and_the_stamped_text(rendered):
     meta, out = rendered
     root = ET.fromstring(out["svg"])
@@ -213,6 +215,7 @@ def test_svg_has_size_and_the_stamped_text(rendered):
         assert expected in text, expected
 
 
+@pytest.mark.kaleido
 def test_pdf_is_a_pdf(rendered):
     _, out = rendered
     assert out["pdf"].startswith(b"%PDF")
@@ -224,6 +227,7 @@ def test_pdf_is_a_pdf(rendered):
     assert float(box[2]) == pytest.approx(export.EXPORT_HEIGHT * 0.75, abs=1)
 
 
+@pytest.mark.kaleido
 def test_kaleido_server_is_reused_and_thread_safe(server, rendered):
     assert server.starts == 1  # three exports, one browser
     pid = server.pid
@@ -247,6 +251,7 @@ def test_kaleido_server_is_reused_and_thread_safe(server, rendered):
     assert server.renders == 6
 
 
+@pytest.mark.kaleido
 def test_default_server_started_lazily_once_for_two_exports():
     srv = export.kaleido_server()
     before = srv.starts
@@ -258,8 +263,10 @@ def test_default_server_started_lazily_once_for_two_exports():
     assert srv.starts - before <= 1 and srv.pid == pid
 
 
+@pytest.mark.kaleido
+@pytest.mark.slow  # starts a second browser
 def test_kaleido_server_restarts_after_the_browser_died():
-    srv = export.KaleidoServer(defer_tab_reload=False)  # also covers plain kaleido.Kaleido
+    srv = export.KaleidoServer()
     try:
         fig = synthetic_figure()
         assert export.figure_bytes(fig, "svg", server=srv).startswith(b"<svg")
@@ -366,7 +373,7 @@ def test_xlsx_has_data_and_about_sheets_and_round_trips():
     about = {r[0]: r[1] for r in wb["about"].iter_rows(min_row=2, values_only=True)}
     csv_meta, _ = export.read_export_csv(export.csv_bytes(df, meta, generated_at=GENERATED))
     assert about == csv_meta  # the same metadata in both formats
-    back = pd.read_excel(io.BytesIO(data), sheet_name="data")
+    back = pd.read_excel(io.BytesIO(data), sheet_name="data", engine="openpyxl")
     _assert_same_table(back, df, xml=True)
     ws = wb["data"]
     assert ws["D2"].value == -3.5 and ws["D2"].data_type == "n"
@@ -410,6 +417,37 @@ def test_a_control_character_before_a_formula_does_not_unmask_it_in_xlsx():
         '\'\x01=HYPERLINK("http://x.example","y")',
         "'\x02\x03+1",
     ]
+
+
+def test_xlsx_writes_time_zones_as_text_and_keeps_naive_dates():
+    """Excel has no time zones: aware datetimes (a datetime64 column or objects) become
+    ISO text; naive ones stay dates."""
+    df = pd.DataFrame(
+        {
+            "aware": pd.to_datetime(["2026-06-18T09:30:00Z", None], utc=True),
+            "objects": [datetime(2026, 6, 18, 9, 30, tzinfo=UTC), "text"],
+            "naive": pd.to_datetime(["2026-06-18", "2026-06-19"]),
+        }
+    )
+    wb = openpyxl.load_workbook(io.BytesIO(export.xlsx_bytes(df, synthetic_meta())))
+    rows = list(wb["data"].iter_rows(min_row=2, values_only=True))
+    assert rows[0][:2] == ("2026-06-18T09:30:00+00:00", "2026-06-18T09:30:00+00:00")
+    assert rows[1][0] is None and rows[1][1] == "text"
+    assert [r[2] for r in rows] == [datetime(2026, 6, 18), datetime(2026, 6, 19)]
+
+
+def test_xlsx_more_sheets_go_through_the_same_writer_and_neutralising():
+    df = synthetic_table()
+    checks = pd.DataFrame({"row": [2, None], "message": ["=bad cell", "ok"]})
+    data = export.xlsx_bytes(df, synthetic_meta(), more_sheets={"checks": checks})
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    assert wb.sheetnames == ["data", "about", "checks"]
+    assert list(wb["checks"].iter_rows(values_only=True)) == [
+        ("row", "message"),
+        (2, "'=bad cell"),
+        (None, "ok"),
+    ]
+    assert all(cell.font.b for ws in wb.worksheets for cell in ws[1])  # header rows
 
 
 def test_neutralise_touches_text_only():

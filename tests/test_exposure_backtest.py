@@ -6,8 +6,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from exposure.assumptions import default_scenarios
 from exposure.backtest import ALL_PARTNERS, BACKTEST_YEARS, THIRD_COUNTRIES, backtest
+from exposure.defaults import default_scenarios
 from exposure.model import run_model
 
 ROOT = Path(__file__).resolve().parent.parent

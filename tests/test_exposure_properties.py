@@ -8,6 +8,8 @@ from hypothesis import strategies as st
 from exposure.assumptions import ASSUMPTION, DEFINITION, Assumption, Scenario
 from exposure.model import line_exposure, run_model
 
+pytestmark = pytest.mark.slow  # hundreds of generated examples per property
+
 GROUPS = ("cotton_apparel", "other_textiles", "tomato_paste_preserved")
 DIM = pd.DataFrame(
     {

@@ -22,7 +22,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
 from etl.fetch_cli import add_fetch_parser
-from etl.sources import census, http
+from etl.sources import census, saved
 from tests import fetch_helpers
 from tests.fetch_helpers import CENSUS_API_COLUMNS, STAGING_COLUMNS, assert_no_secret
 
@@ -268,16 +268,9 @@ def test_later_fetch_wins_by_its_stamp_not_by_the_order_read(tmp_path):
         for _ in range(2):
             start, body = next(plan)
             server.expect_oneshot_request("/hs").respond_with_data(body)
+            api = census.client(server.url_for("/hs"), api_key="", log=lambda _m: None)
             census.fetch(
-                ["52"],
-                start,
-                "2019-03",
-                ["CHN"],
-                raw_root=tmp_path,
-                base_url=server.url_for("/hs"),
-                api_key="",
-                now=lambda: next(times),
-                log=lambda _m: None,
+                api, ["52"], start, "2019-03", ["CHN"], raw_root=tmp_path, now=lambda: next(times)
             )
     con = staged(tmp_path)
     got = con.execute(
@@ -436,7 +429,7 @@ def _req(n, file="response_001.json", hs="52", cty="5700", time_="from 2019-01 t
 def test_a_saved_fetch_whose_query_does_not_match_is_named(tmp_path, requests, files, message):
     """Hand-edited fetch dirs: the build would otherwise keep two rows for one cell."""
     _saved_fetch(tmp_path, requests, files)
-    with pytest.raises(http.RawDataError, match=re.escape(message)) as err:
+    with pytest.raises(saved.RawDataError, match=re.escape(message)) as err:
         census.read_requests(tmp_path)
     assert "2026-01-01T000000Z" in str(err.value)
 
@@ -457,13 +450,14 @@ def test_a_fetch_dir_without_its_query_is_named(tmp_path):
     done = tmp_path / "census_api" / "2026-01-01T000000Z"
     done.mkdir(parents=True)
     (done / "response_001.json").write_bytes(recorded(CHN52))
-    with pytest.raises(http.RawDataError, match=r"2026-01-01T000000Z/query.json: missing"):
+    with pytest.raises(saved.RawDataError, match=r"2026-01-01T000000Z/query.json: missing"):
         census.read_requests(tmp_path)
     (done / "query.json").write_text('{"requests": "none"}')
-    with pytest.raises(http.RawDataError, match="has no list of requests"):
+    with pytest.raises(saved.RawDataError, match="has no list of requests"):
         census.read_requests(tmp_path)
 
 
+@pytest.mark.slow  # builds a warehouse twice
 def test_fetched_months_reach_the_warehouse_and_a_refetch_replaces_them(env, httpserver):
     """End to end as a user runs it: fetch, build, fetch one month again, build again."""
     from etl.build import build
@@ -757,7 +751,7 @@ def test_read_raw_names_a_corrupt_saved_file(tmp_path):
     done = tmp_path / "census_api" / "2026-01-01T000000Z"
     done.mkdir(parents=True)
     (done / "response_001.json").write_bytes(b"[1,")
-    with pytest.raises(http.RawDataError, match="response_001.json"):
+    with pytest.raises(saved.RawDataError, match="response_001.json"):
         census.read_raw(tmp_path)
 
 
@@ -792,7 +786,7 @@ def test_read_raw_keeps_nulls_missing_and_other_values_as_their_json_text(tmp_pa
 def test_read_raw_names_the_file_and_row_of_a_bad_row(tmp_path, bad, message):
     good = ["5700", "CHINA", "52", "COTTON", "1", "1", "KG", "2024-01"]
     _saved_body(tmp_path, [good, bad, good])
-    with pytest.raises(http.RawDataError, match=r"response_001\.json: changed schema: ") as e:
+    with pytest.raises(saved.RawDataError, match=r"response_001\.json: changed schema: ") as e:
         census.read_raw(tmp_path)
     assert message in str(e.value)
 
@@ -800,6 +794,7 @@ def test_read_raw_names_the_file_and_row_of_a_bad_row(tmp_path, bad, message):
 # --- through `python -m etl` ----------------------------------------------------------
 
 
+@pytest.mark.slow  # a Python subprocess
 def test_module_entry_point_fails_without_traceback(tmp_path):
     with HTTPServer() as server:
         url = server.url_for("/hs")

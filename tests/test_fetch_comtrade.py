@@ -19,7 +19,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from etl.fetch_cli import add_fetch_parser
-from etl.sources import comtrade, http
+from etl.sources import comtrade, http, saved
 from tests import fetch_helpers
 from tests.fetch_helpers import SOURCE_TABLE_COLUMNS, assert_no_secret
 
@@ -217,6 +217,8 @@ def test_second_fetch_of_the_same_year_wins(env, httpserver):
     ).fetchall() == [("200290", 45678901.5), ("61", 21300000000.0), ("62", 19876543210.0)]
 
 
+@pytest.mark.apptest
+@pytest.mark.slow  # builds a warehouse
 def test_fetched_world_paste_exports_fill_the_paste_page(env, httpserver, monkeypatch):
     """What the Tomato paste page tells a user to do, end to end: fetch every reporter's
     exports of 200290, build, and the page draws China's share from them."""
@@ -253,7 +255,12 @@ def test_fetched_world_paste_exports_fill_the_paste_page(env, httpserver, monkey
     monkeypatch.setenv("TRADE_DB", str(db))
     at = open_page("pages/tomato_paste_world_trade.py")
     assert not any("no country-by-year table" in i.value for i in at.info)
-    [share] = [f for f in figures(at) if plain_title(f).startswith("China's share")]
+    # the Comtrade chart, beside FAOSTAT's shipped one
+    [share] = [
+        f
+        for f in figures(at)
+        if plain_title(f).startswith("China's share of world tomato-paste exports, UN Comtrade")
+    ]
     china = next(t for t in share["data"] if t["name"] == "China")
     assert dict(zip(china["x"], china["y"], strict=True)) == pytest.approx(expected)
     sources = " ".join(a.get("text", "") for a in share["layout"]["annotations"])
@@ -296,18 +303,12 @@ def test_throttle_spaces_calls(tmp_path, httpserver):
         sleeps.append(seconds)
         now[0] += seconds
 
+    throttle = http.Throttle(1.5, clock=lambda: now[0], sleep=sleep)
+    api = comtrade.client(
+        httpserver.url_for("/"), api_key="", throttle=throttle, log=lambda _m: None
+    )
     comtrade.fetch(
-        ["200290"],
-        [2019, 2020, 2021],
-        reporters=["all"],
-        flow="X",
-        raw_root=tmp_path,
-        base_url=httpserver.url_for("/"),
-        api_key="",
-        min_interval=1.5,
-        sleep=sleep,
-        clock=lambda: now[0],
-        log=lambda _m: None,
+        api, ["200290"], [2019, 2020, 2021], reporters=["all"], flow="X", raw_root=tmp_path
     )
     assert sleeps == [1.5, 1.5]
 
@@ -437,24 +438,15 @@ def test_read_raw_names_a_corrupt_saved_file(tmp_path):
     done.mkdir(parents=True)
     (done / "response_001.json").write_text('{"count": 0}')
     message = "response_001.json: changed schema: the response has no 'data' list"
-    with pytest.raises(http.RawDataError, match=message):
+    with pytest.raises(saved.RawDataError, match=message):
         comtrade.read_raw(tmp_path)
 
 
 def test_fetch_function_defaults_to_now_in_utc(tmp_path, httpserver):
     expect(httpserver, PREVIEW, exports_query(2019), recorded("X_all_WLD_200290_2019.json"))
     before = datetime.now(UTC).replace(microsecond=0)
-    result = comtrade.fetch(
-        ["200290"],
-        [2019],
-        reporters=["all"],
-        flow="X",
-        raw_root=tmp_path,
-        base_url=httpserver.url_for("/"),
-        api_key="",
-        min_interval=0,
-        log=lambda _m: None,
-    )
+    api = comtrade.client(httpserver.url_for("/"), api_key="", log=lambda _m: None)
+    result = comtrade.fetch(api, ["200290"], [2019], reporters=["all"], flow="X", raw_root=tmp_path)
     stamp = datetime.strptime(result.directory.name, "%Y-%m-%dT%H%M%SZ").replace(tzinfo=UTC)
     assert before <= stamp <= datetime.now(UTC)
     assert result.rows == 5 and result.requests == 1 and result.warnings == []

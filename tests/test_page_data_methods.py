@@ -4,13 +4,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import methods_view, queries
-from tests import apptest
+from tests.apptest import open_page
 
 PAGE = "pages/data_and_methods.py"
-
-
-def open_page(params: dict | None = None) -> AppTest:
-    return apptest.open_page(PAGE, params)
 
 
 def table_with(at: AppTest, *columns: str):
@@ -23,7 +19,7 @@ def markdown_text(at: AppTest) -> str:
 
 
 def test_every_source_is_listed_with_provenance(app_env, warehouse):
-    at = open_page()
+    at = open_page(PAGE)
     sources = warehouse.execute("select * from dim_source").df()
     shown = table_with(at, "dataset", "licence", "upstream_vintage")
     assert sorted(shown["dataset"]) == sorted(sources["dataset"])
@@ -38,7 +34,7 @@ def test_every_source_is_listed_with_provenance(app_env, warehouse):
 
 
 def test_caveats_show_both_value_bases_side_by_side(app_env, warehouse):
-    at = open_page()
+    at = open_page(PAGE)
     expected = warehouse.execute(
         """
         select source, value_usd from mart_us_imports_by_year_partner_hs
@@ -58,7 +54,7 @@ def test_caveats_show_both_value_bases_side_by_side(app_env, warehouse):
 
 
 def test_coverage_is_computed_from_the_warehouse(app_env, warehouse):
-    at = open_page()
+    at = open_page(PAGE)
     first, last = warehouse.execute(
         """
         select strftime(min(period), '%Y-%m'), strftime(max(period), '%Y-%m')
@@ -80,7 +76,7 @@ def test_coverage_is_computed_from_the_warehouse(app_env, warehouse):
 
 
 def test_mapping_table_and_group_filter(app_env, warehouse):
-    at = open_page()
+    at = open_page(PAGE)
     mapping = table_with(at, "HS6 code", "group", "rule")
     total = warehouse.execute("select count(*) from dim_product_group").fetchone()[0]
     assert len(mapping) == total
@@ -95,7 +91,7 @@ def test_mapping_table_and_group_filter(app_env, warehouse):
 
 
 def test_a_download_button_for_every_table(app_env):
-    at = open_page()
+    at = open_page(PAGE)
     keys = {b.proto.id for b in at.get("download_button")}
     for name in queries.DOWNLOADABLE_TABLES:
         for fmt in ("csv", "xlsx"):
@@ -106,7 +102,7 @@ def test_a_download_button_for_every_table(app_env):
 
 
 def test_tampered_link_shows_a_warning_not_an_exception(app_env, warehouse):
-    at = open_page({"methods_group": "garbage", "junk": "1"})
+    at = open_page(PAGE, {"methods_group": "garbage", "junk": "1"})
     warnings = " ".join(w.value for w in at.warning)
     assert "could not be used" in warnings
     assert "methods_group" in warnings and "junk" in warnings
@@ -130,9 +126,7 @@ def test_every_downloadable_table_has_a_note():
 
 @pytest.mark.parametrize("page", ["pages/data_and_methods.py", "pages/wro_impact.py"])
 def test_every_table_has_its_csv_and_excel_downloads(app_env, page):
-    from tests.apptest import open_page as open_any
-
-    at = open_any(page)
+    at = open_page(page)
     labels = [b.label for b in at.get("download_button")]
     tables = len(at.dataframe)
     assert tables >= 4
@@ -141,7 +135,7 @@ def test_every_table_has_its_csv_and_excel_downloads(app_env, page):
 
 
 def test_codes_no_library_maps_and_groupings_are_listed(app_env, warehouse):
-    at = open_page()
+    at = open_page(PAGE)
     codes = table_with(at, "code", "name", "kind", "treatment")
     by_code = codes.set_index("code")
     assert by_code.loc["census:5083", "name"] == "WEST BANK ADMINISTERED BY ISRAEL"

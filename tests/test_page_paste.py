@@ -15,7 +15,8 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard import paste_view, theme
 from tests import apptest
-from tests.plotly_json import points, values
+from tests.apptest import open_page
+from tests.plotly_json import points, traces, values
 
 PAGE = "pages/tomato_paste_world_trade.py"
 REF_HEADING = "Reference figures (press and official, transcribed) — not a statistical series"
@@ -32,10 +33,6 @@ SYNTHETIC_YEARS = [2019, 2020, 2021, 2022]
 SYNTHETIC_CHINA_TO = {"ITA": 90, "RUS": 70, "GHA": 40, "NGA": 30}
 
 
-def open_page(params: dict | None = None) -> AppTest:
-    return apptest.open_page(PAGE, params)
-
-
 def figures(at: AppTest) -> dict[str, dict]:
     """Figures by the plain text of their title (before the subtitle)."""
     return {apptest.plain_title(fig): fig for fig in apptest.figures(at)}
@@ -45,10 +42,6 @@ def figure_starting(at: AppTest, prefix: str) -> dict:
     matches = [f for t, f in figures(at).items() if t.startswith(prefix)]
     assert len(matches) == 1, list(figures(at))
     return matches[0]
-
-
-def traces(fig: dict) -> dict[str, dict]:
-    return {t["name"]: t for t in fig["data"]}
 
 
 def source_text(fig: dict) -> str:
@@ -96,7 +89,7 @@ def test_snapshot_charts_chinas_share_of_world_paste_exports_from_faostat(app_en
         ).fetchone()[0]
         == 0
     )
-    at = open_page()
+    at = open_page(PAGE)
     infos = " ".join(i.value for i in at.info)
     assert "no country-by-year table of tomato-paste" not in infos
     fig = figures(at)["China's share of world tomato-paste exports"]
@@ -120,14 +113,14 @@ def test_snapshot_charts_chinas_share_of_world_paste_exports_from_faostat(app_en
 
 
 def test_faostat_series_are_shown_one_at_a_time(app_env, warehouse):
-    at = open_page({"paste_fao_domain": "SCL"})
+    at = open_page(PAGE, {"paste_fao_domain": "SCL"})
     fig = figures(at)["China's share of world tomato-paste exports"]
     years = sorted(points(traces(fig)["China"]))
     assert (years[0], years[-1]) == (2010, 2022)
     assert "supply utilization (SCL)" in fig["layout"]["title"]["text"]
     # the SCL series has no export value: quantity is the only measure offered
     assert at.selectbox(key="paste_fao_measure").options == ["Quantity (tonnes)"]
-    at = open_page({"paste_fao_measure": "value"})
+    at = open_page(PAGE, {"paste_fao_measure": "value"})
     fig = figures(at)["China's share of world tomato-paste exports"]
     china_2019 = warehouse.execute(
         """select value_share from mart_paste_exports_by_year_exporter
@@ -137,7 +130,7 @@ def test_faostat_series_are_shown_one_at_a_time(app_env, warehouse):
 
 
 def test_production_share_chart_is_the_mart(app_env, warehouse):
-    at = open_page()
+    at = open_page(PAGE)
     fig = figure_starting(at, "Share of world tomato production")
     expected = dict(
         warehouse.execute(
@@ -161,7 +154,7 @@ def test_production_share_chart_is_the_mart(app_env, warehouse):
 
 
 def test_top_producers_chart_is_the_mart(app_env, warehouse):
-    at = open_page()
+    at = open_page(PAGE)
     last_year = warehouse.execute(
         "select max(year) from mart_tomato_production_by_year_country where is_country"
     ).fetchone()[0]
@@ -182,7 +175,7 @@ def test_top_producers_chart_is_the_mart(app_env, warehouse):
 
 
 def test_reference_figures_are_quotes_not_series(app_env, warehouse):
-    at = open_page()
+    at = open_page(PAGE)
     text = markdown_text(at)
     assert REF_HEADING in text
     quotes = dict(
@@ -243,7 +236,7 @@ def test_a_figure_two_sources_printed_is_one_card_citing_both(app_env, warehouse
 
 
 def test_choosing_a_year_changes_the_producers_chart(app_env, warehouse):
-    at = open_page()
+    at = open_page(PAGE)
     at.selectbox(key="paste_top_year").set_value(2000).run()
     assert not at.exception
     fig = figure_starting(at, "Top 15 tomato producers, 2000")
@@ -257,7 +250,7 @@ def test_choosing_a_year_changes_the_producers_chart(app_env, warehouse):
 
 
 def test_choosing_countries_and_years_changes_the_share_chart(app_env):
-    at = open_page()
+    at = open_page(PAGE)
     at.multiselect(key="paste_countries").set_value(["CHN"]).run()
     at.slider(key="paste_years").set_value((2000, 2010)).run()
     assert not at.exception
@@ -267,7 +260,7 @@ def test_choosing_countries_and_years_changes_the_share_chart(app_env):
 
 
 def test_the_topic_filter_narrows_the_reference_table(app_env):
-    at = open_page()
+    at = open_page(PAGE)
     at.selectbox(key="paste_refs").set_value("xinjiang").run()
     table = next(df.value for df in at.dataframe if "figure_id" in df.value.columns)
     assert set(table["figure_id"]) >= {"TOM-03", "TOM-04", "PTV-09", "PTV-10"}
@@ -275,7 +268,9 @@ def test_the_topic_filter_narrows_the_reference_table(app_env):
 
 
 def test_tampered_link_shows_a_warning_not_an_exception(app_env):
-    at = open_page({"paste_refs": "garbage", "paste_years": "1800", "paste_countries": "Atlantis"})
+    at = open_page(
+        PAGE, {"paste_refs": "garbage", "paste_years": "1800", "paste_countries": "Atlantis"}
+    )
     warnings = " ".join(w.value for w in at.warning)
     assert "could not be used" in warnings and "paste_refs" in warnings
     assert "paste_years" in warnings and "paste_countries" in warnings
@@ -349,7 +344,7 @@ def expected_china_share(measure: str) -> dict[int, float]:
 
 
 def test_synthetic_exports_draw_china_share_of_world_exports(synthetic_env):
-    at = open_page()
+    at = open_page(PAGE)
     assert not any("no country-by-year table" in i.value for i in at.info)
     fig = figure_starting(at, "China's share of world tomato-paste exports, UN Comtrade")
     china = traces(fig)["China"]
@@ -364,7 +359,7 @@ def test_synthetic_exports_draw_china_share_of_world_exports(synthetic_env):
 
 
 def test_synthetic_measure_switch_recomputes_the_share(synthetic_env):
-    at = open_page()
+    at = open_page(PAGE)
     at.radio(key="paste_measure").set_value("weight").run()
     assert not at.exception
     fig = figure_starting(at, "China's share of world tomato-paste exports, UN Comtrade")
@@ -378,7 +373,7 @@ def test_synthetic_measure_switch_recomputes_the_share(synthetic_env):
 
 
 def test_synthetic_destinations_chart(synthetic_env):
-    at = open_page()
+    at = open_page(PAGE)
     fig = figure_starting(at, "China's tomato-paste exports by destination, 2022")
     bar = fig["data"][0]
     assert values(bar["y"]) == ["Italy", "Russia", "Ghana", "Nigeria"]
@@ -389,6 +384,6 @@ def test_synthetic_destinations_chart(synthetic_env):
 
 
 def test_embed_view_shows_one_chart_alone(app_env):
-    at = open_page({"chart": "production_share"})
+    at = open_page(PAGE, {"chart": "production_share"})
     assert list(figures(at)) == ["Share of world tomato production"]
     assert REF_HEADING not in markdown_text(at)

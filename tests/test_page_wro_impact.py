@@ -9,32 +9,17 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import text
-from exposure import backtest, default_scenarios, run_model
-from tests.plotly_json import points, values
+from exposure import backtest, run_model
+from tests.apptest import figures, open_page
+from tests.plotly_json import points, traces, values
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 PAGE = "pages/wro_impact.py"
 
 
-def open_page(params: dict | None = None) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    at.run()
-    at.switch_page(PAGE)
-    at.run()
-    assert not at.exception, [e.message for e in at.exception]
-    return at
-
-
 def figure(at: AppTest, title_part: str) -> dict:
-    figs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    return next(f for f in figs if title_part in f["layout"]["title"]["text"])
-
-
-def traces(fig: dict) -> dict[str, dict]:
-    return {t["name"]: t for t in fig["data"]}
+    return next(f for f in figures(at) if title_part in f["layout"]["title"]["text"])
 
 
 def frame_with(at: AppTest, column: str) -> pd.DataFrame:
@@ -42,7 +27,8 @@ def frame_with(at: AppTest, column: str) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def model(warehouse_path):
+def model(warehouse_path, model_tables):
+    """conftest's model tables, plus the group mart's Comtrade rows the page models."""
     import duckdb
 
     con = duckdb.connect(str(warehouse_path), read_only=True)
@@ -51,16 +37,15 @@ def model(warehouse_path):
             "select * from mart_us_imports_by_year_partner_group "
             "where source = 'comtrade' and partner_iso3 <> 'WLD'"
         ).df()
-        refs = con.sql("select * from ref_figures").df()
-        hs = con.sql("select * from mart_us_imports_by_year_partner_hs").df()
     finally:
         con.close()
+    refs = model_tables["refs"]
     return {
         "imports": imports,
         "refs": refs,
-        "hs": hs,
+        "hs": model_tables["hs"],
         "published": refs[refs["figure_id"].str.startswith("PUB-")],
-        "scenarios": default_scenarios(refs, 2019, hs),
+        "scenarios": model_tables["scenarios"],
     }
 
 
@@ -71,7 +56,7 @@ def china_apparel(result) -> dict:
 
 
 def test_page_renders_the_central_model_on_the_mart(app_env, model):
-    at = open_page()
+    at = open_page(PAGE)
     result = run_model(model["imports"], model["scenarios"]["central"])
     total = result.at_risk["at_risk_value_usd"].sum()
     assert at.metric[0].value == text.usd(total) == "$7.00 bn"  # docs/methodology.md s. 6
@@ -98,7 +83,7 @@ def test_page_renders_the_central_model_on_the_mart(app_env, model):
 
 
 def test_trade_at_risk_chart_is_the_model_by_group_and_partner(app_env, model):
-    at = open_page()
+    at = open_page(PAGE)
     result = run_model(model["imports"], model["scenarios"]["central"])
     fig = figure(at, "Trade at risk")
     china = traces(fig)["China"]
@@ -109,7 +94,7 @@ def test_trade_at_risk_chart_is_the_model_by_group_and_partner(app_env, model):
 
 
 def test_moving_a_slider_changes_the_projection(app_env, model):
-    at = open_page()
+    at = open_page(PAGE)
     before = points(traces(figure(at, "cotton apparel from China"))["Model projection"])
     at.slider(key="impact_enforcement").set_value(80.0).run()
     assert not at.exception
@@ -123,7 +108,7 @@ def test_moving_a_slider_changes_the_projection(app_env, model):
 
 
 def test_changing_the_scenario_moves_the_parameters_to_its_defaults(app_env, model):
-    at = open_page()
+    at = open_page(PAGE)
     at.radio(key="impact_scenario").set_value("high").run()
     high = model["scenarios"]["high"]
     assert at.slider(key="impact_enforcement").value == pytest.approx(
@@ -139,7 +124,7 @@ def test_changing_the_scenario_moves_the_parameters_to_its_defaults(app_env, mod
 
 
 def test_restore_defaults_in_one_click(app_env, model):
-    at = open_page()
+    at = open_page(PAGE)
     default_metric = at.metric[0].value
     default_fig = figure(at, "cotton apparel from China")
     at.radio(key="impact_scenario").set_value("low").run()
@@ -159,7 +144,7 @@ def test_restore_defaults_in_one_click(app_env, model):
 
 
 def test_backtest_table_is_reproducible_from_the_shipped_data(app_env, model):
-    at = open_page()
+    at = open_page(PAGE)
     table = frame_with(at, "no-WRO counterfactual").set_index("product group")
     bt = backtest(model["imports"], model["scenarios"], published=model["published"])
     mape = bt.mape[(bt.mape["partners"] == "CHN")].pivot_table(
@@ -180,7 +165,7 @@ def test_backtest_table_is_reproducible_from_the_shipped_data(app_env, model):
 
 
 def test_backtest_partner_choice(app_env):
-    at = open_page()
+    at = open_page(PAGE)
     at.selectbox(key="impact_bt_partners").set_value("third countries").run()
     assert not at.exception
     table = frame_with(at, "no-WRO counterfactual").set_index("product group")
@@ -189,7 +174,7 @@ def test_backtest_partner_choice(app_env):
 
 
 def test_published_estimates_are_quotes_beside_the_backtest_never_a_series(app_env, model):
-    at = open_page()
+    at = open_page(PAGE)
     quotes = " ".join(m.value for m in at.markdown)
     for fid in ("PUB-01", "PUB-02", "PUB-03", "PUB-04", "PUB-05"):
         assert f"`{fid}`" in quotes
@@ -205,7 +190,7 @@ def test_published_estimates_are_quotes_beside_the_backtest_never_a_series(app_e
 
 
 def test_every_assumption_is_shown_with_its_basis(app_env, model):
-    at = open_page()
+    at = open_page(PAGE)
     full = frame_with(at, "value (shown)")
     expected = run_model(model["imports"], model["scenarios"]["central"]).assumptions_frame()
     assert len(full) == len(expected)
@@ -221,7 +206,8 @@ def test_every_assumption_is_shown_with_its_basis(app_env, model):
 
 def test_a_link_reopens_the_same_settings(app_env, model):
     at = open_page(
-        {"impact_scenario": "High effect", "impact_enforcement": "60", "impact_partner": "Vietnam"}
+        PAGE,
+        {"impact_scenario": "High effect", "impact_enforcement": "60", "impact_partner": "Vietnam"},
     )
     assert not at.warning
     assert at.radio(key="impact_scenario").value == "high"
@@ -233,7 +219,7 @@ def test_a_link_reopens_the_same_settings(app_env, model):
 
 def test_a_year_without_a_comtrade_row_is_drawn_as_zero_and_said_so(app_env, model):
     at = open_page(
-        {"impact_group": "Tomato paste and preserved tomatoes", "impact_partner": "Vietnam"}
+        PAGE, {"impact_group": "Tomato paste and preserved tomatoes", "impact_partner": "Vietnam"}
     )
     actual = traces(figure(at, "US imports of tomato paste"))["Actual imports"]
     zeros = [int(x) for x, y in points(actual).items() if y == 0]
@@ -244,28 +230,29 @@ def test_a_year_without_a_comtrade_row_is_drawn_as_zero_and_said_so(app_env, mod
 
 def test_a_trend_that_cannot_be_fitted_is_named_in_the_subtitle(app_env, model):
     at = open_page(
+        PAGE,
         {
             "impact_counterfactual": "2015-2019 trend",
             "impact_group": "Tomato paste and preserved tomatoes",
             "impact_partner": "Vietnam",
-        }
+        },
     )
     title = figure(at, "US imports of tomato paste")["layout"]["title"]["text"]
     # Vietnam has tomato-paste rows only from 2018 in the shipped data: two years, no fit
     assert "2015-2019 trend (held constant for Vietnam: too few years of trade to fit)" in title
-    at = open_page({"impact_counterfactual": "2015-2019 trend"})
+    at = open_page(PAGE, {"impact_counterfactual": "2015-2019 trend"})
     assert "held constant" not in figure(at, "from China")["layout"]["title"]["text"]
 
 
 def test_a_bad_link_falls_back_with_a_visible_note(app_env):
-    at = open_page({"impact_enforcement": "800", "impact_scenario": "Extreme"})
+    at = open_page(PAGE, {"impact_enforcement": "800", "impact_scenario": "Extreme"})
     assert any("could not be used" in w.value for w in at.warning)
     assert at.slider(key="impact_enforcement").value == pytest.approx(50.0)
     assert at.radio(key="impact_scenario").value == "central"
 
 
 def test_an_embed_shows_one_chart_and_none_of_the_other_sections(app_env):
-    at = open_page({"embed": "true", "chart": "backtest", "impact_partner": "Mexico"})
+    at = open_page(PAGE, {"embed": "true", "chart": "backtest", "impact_partner": "Mexico"})
     figs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
     assert len(figs) == 1 and "Backtest" in figs[0]["layout"]["title"]["text"]
     assert not at.info and not at.metric  # no projection note, no headline

@@ -2,12 +2,8 @@
 
 import pytest
 
-from tests.apptest import figures, open_page, plain_title
-from tests.plotly_json import points
-
-
-def traces(fig: dict) -> dict[str, dict]:
-    return {t["name"]: t for t in fig["data"]}
+from tests.apptest import figures, link_notes, open_page, plain_title
+from tests.plotly_json import points, traces
 
 
 def test_overview_headlines_match_the_group_mart(app_env, warehouse):
@@ -114,7 +110,7 @@ def test_a_half_known_partner_list_is_noted_and_the_known_part_used(app_env):
 
 def test_an_emptied_partner_list_is_a_valid_link(app_env):
     at = open_page("pages/cotton_and_textiles.py", params={"partners": ""})
-    assert not at.warning
+    assert not link_notes(at)
     assert at.multiselect(key="partners").value == []
     assert any("Choose at least one partner" in i.value for i in at.info)
 
@@ -124,7 +120,7 @@ def test_a_valid_link_restores_the_view_without_a_note(app_env):
         "pages/cotton_and_textiles.py",
         params={"cotton_group": "Cotton made-ups (home textiles)", "partners": "China"},
     )
-    assert not at.warning
+    assert not link_notes(at)
     fig = figures(at)[0]
     assert "made-ups" in fig["layout"]["title"]["text"]
     assert [t["name"] for t in fig["data"]] == ["China"]
@@ -250,7 +246,7 @@ def test_an_unknown_choice_in_a_link_is_noted(app_env, params):
 )
 def test_a_link_may_name_a_choice_by_its_code(app_env, page, params, title):
     at = open_page(page, params=params)
-    assert not at.warning
+    assert not link_notes(at)
     assert any(plain_title(f).startswith(title) for f in figures(at))
 
 
@@ -261,7 +257,7 @@ def test_a_heading_left_over_from_the_previous_chapter_is_not_a_link_problem(app
     at.selectbox(key="cotton_hs4").set_value("5208").run()
     at.query_params["cotton_hs4"] = "5208 Woven fabrics of cotton"  # as the browser keeps it
     at.selectbox(key="cotton_chapter").set_value("61").run()
-    assert not at.exception and not at.warning
+    assert not at.exception and not link_notes(at)
     assert at.selectbox(key="cotton_hs4").value == "all"
 
 

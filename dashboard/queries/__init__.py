@@ -11,6 +11,7 @@ from dashboard.queries.common import (
     FAMILY_SHARE_CHAPTERS,
     SOURCES,
     all_sources,
+    data_currency,
     events,
     partners_with_data,
     ref_figure_citations,
@@ -85,6 +86,7 @@ from dashboard.queries.suppliers import (
 )
 
 __all__ = [
+    "data_currency",
     "SOURCES",
     "FAMILY_CHAPTERS",
     "FAMILY_SHARE_CHAPTERS",

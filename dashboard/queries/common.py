@@ -112,3 +112,10 @@ def source_info(datasets: tuple) -> pd.DataFrame:
 @cached_query
 def all_sources() -> pd.DataFrame:
     return run_query("select * from dim_source order by kind desc, dataset")
+
+
+@cached_query
+def data_currency() -> pd.DataFrame:
+    """How current each statistical series is: every dataset's first and latest period and
+    its vintage (mart_data_currency_by_dataset)."""
+    return run_query("select * from mart_data_currency_by_dataset order by series, dataset")

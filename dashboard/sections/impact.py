@@ -17,8 +17,8 @@ from dashboard.impact_settings import settings
 from dashboard.model_runs import SCENARIOS, default_at_risk, default_backtest, model_inputs, run
 from dashboard.page import Page, Section
 from dashboard.render import source_line
-from exposure.assumptions import PRODUCT_GROUPS
 from exposure.backtest import BACKTEST_YEARS
+from exposure.domain import PRODUCT_GROUPS
 
 YEARS = f"{BACKTEST_YEARS[0]}-{BACKTEST_YEARS[-1]}"
 
@@ -44,6 +44,7 @@ def page() -> Page:
     return Page(
         title="WRO impact",
         intro="impact/intro.md",
+        data=("comtrade_annual",),
         sidebar=model_run,
         sections=lambda r: [
             Section("", headline),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboard import export, filters, queries, text
+from dashboard import currency_view, export, filters, queries, text
 from dashboard import methods_view as view
 from dashboard.blocks import Box, Downloads, File, Note, Prose, Table
 from dashboard.page import Page, Section
@@ -24,6 +24,7 @@ def page() -> Page:
     return Page(
         title="Data and methods",
         intro="methods/intro.md",
+        data=tuple(currency_view.SERIES),
         sections=lambda: [
             Section("Sources", sources),
             Section("What the trade data covers", coverage),

@@ -10,9 +10,9 @@ from dashboard.blocks import Chart, Links, Metric, Note, Prose, Row
 from dashboard.navigation import PAGES
 from dashboard.page import Page, Section
 from dashboard.render import source_line
-from exposure.assumptions import COTTON_GROUPS, TOMATO_GROUPS
+from exposure.domain import COTTON_GROUPS, TOMATO_GROUPS, WRO_YEAR
 
-LAST_PRE_WRO_YEAR = 2020  # the WRO took effect on 13 January 2021
+LAST_PRE_WRO_YEAR = WRO_YEAR - 1  # the WRO took effect on 13 January 2021
 SCOPE_QUOTES = ("WRO-05", "WRO-06", "WRO-07")
 
 
@@ -20,6 +20,7 @@ def page() -> Page:
     return Page(
         title="WRO Trade Monitor",
         intro="overview/intro.md",
+        data=("comtrade_annual",),
         sections=lambda: [
             Section("What the WRO is", scope),
             Section("What CBP reported stopping under the UFLPA", uflpa_totals),

@@ -48,7 +48,12 @@ def page() -> Page:
             ),
         ]
 
-    return Page(title="Tomato paste world trade", intro="paste/intro.md", sections=sections)
+    return Page(
+        title="Tomato paste world trade",
+        intro="paste/intro.md",
+        sections=sections,
+        data=("faostat_paste", "faostat_production"),
+    )
 
 
 def choose_year(label: str, years, key: str, where=None) -> int:

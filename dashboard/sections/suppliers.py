@@ -41,6 +41,7 @@ def page() -> Page:
     return Page(
         title="Where the trade went",
         intro="went/intro.md",
+        data=("census_monthly", "otexa_apparel"),
         sidebar=choose,
         sections=lambda c: (
             [Section("", lambda c: list(c.notes))]

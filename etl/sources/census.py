@@ -17,8 +17,6 @@ from __future__ import annotations
 import csv
 import os
 import re
-import sys
-import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,10 +24,10 @@ from operator import itemgetter
 from pathlib import Path
 
 import pandas as pd
-import requests
 
 from etl import paths
-from etl.sources import http
+from etl.sources import http, saved
+from etl.sources.fetch_dir import FetchDir, FetchResult
 
 SOURCE = "Census API"
 DATASET = "census_api"
@@ -54,7 +52,7 @@ RAW_COLUMNS = GET_FIELDS + ("time", "COMM_LVL", "fetched_at", "fetch_dir")
 # What a request covers (read_requests): stg_census_api lets a later fetch replace
 # older rows within it.
 REQUEST_PARAMS = ("I_COMMODITY", "CTY_CODE", "time")
-REQUEST_COLUMNS = http.REQUEST_COLUMNS + REQUEST_PARAMS  # what read_requests returns
+REQUEST_COLUMNS = saved.REQUEST_COLUMNS + REQUEST_PARAMS  # what read_requests returns
 
 HS_LEVELS = {2: "HS2", 4: "HS4", 6: "HS6", 10: "HS10"}
 ALL_PARTNERS = ("ALL", "*")
@@ -146,14 +144,14 @@ def parse_rows(body: bytes, what: str, status: int = 200) -> list[dict[str, str 
 def _rows_from_json(data, error: Callable[[str], Exception]) -> list[dict[str, str | None]]:
     columns = _columns_from_json(data, error)
     rows = zip(*columns.values(), strict=True)
-    return [{c: http.as_text(v) for c, v in zip(columns, values, strict=True)} for values in rows]
+    return [{c: saved.as_text(v) for c, v in zip(columns, values, strict=True)} for values in rows]
 
 
 def _columns_from_json(data, error: Callable[[str], Exception]) -> dict[str, list]:
     """The data rows of one answer as columns, keyed by the first occurrence of each
     header name. The values are as parsed (the API sends strings; read_saved stores
-    anything else as its JSON text). Columns, not a dict per row: read_raw reads
-    millions of rows, and a dict per row was most of its time and memory."""
+    anything else as its JSON text). Columns, not a dict per row, so that read_raw
+    keeps up with millions of rows (docs/benchmarks.md)."""
     if not isinstance(data, list) or not data or not isinstance(data[0], list):
         raise error("returned JSON that is not an array of rows with a header row")
     header = [str(h) for h in data[0]]
@@ -164,14 +162,14 @@ def _columns_from_json(data, error: Callable[[str], Exception]) -> dict[str, lis
     for i, name in enumerate(header):
         index.setdefault(name, i)  # predicate columns come again at the end
     width, body = len(header), data[1:]
-    # map and set run in C: the per-row Python loop only looks for the row to name.
+    # Checked in C (map, set); the Python loop only runs to name a bad row.
     if set(map(type, body)) - {list} or set(map(len, body)) - {width}:
         for n, row in enumerate(body, start=2):
             if type(row) is not list or len(row) != width:
                 raise error(f"changed schema: row {n} does not have the header's {width} fields")
     return {
         c: list(map(itemgetter(index[c]), body)) if c in index else [None] * len(body)
-        for c in RAW_COLUMNS[: -len(http.SAVED_COLUMNS)]
+        for c in RAW_COLUMNS[: -len(saved.SAVED_COLUMNS)]
     }
 
 
@@ -185,33 +183,28 @@ def name_matches(expected: str, got: str) -> bool:
     return bool(a) and bool(b) and (a <= b or b <= a)
 
 
+def client(base_url: str | None = None, **options) -> http.Client:
+    """A Client for the Census API: `base_url` defaults to $CENSUS_API_URL or the public
+    API, `api_key` to $CENSUS_API_KEY (optional); `options` go to http.Client."""
+    options.setdefault("api_key", os.environ.get(KEY_ENV))
+    return http.Client(SOURCE, base_url or os.environ.get(URL_ENV) or DEFAULT_URL, **options)
+
+
 def fetch(
+    api: http.Client,
     hs_codes: Sequence[str],
     start: str,
     end: str,
     partners: Iterable[str] = ("ALL",),
     *,
     raw_root: Path | None = None,
-    base_url: str | None = None,
-    api_key: str | None = None,
-    timeout: float = 30.0,
-    retries: int = 3,
-    backoff: float = 1.0,
-    min_interval: float = 0.0,
-    sleep: Callable[[float], None] = time.sleep,
-    session: requests.Session | None = None,
     now: Callable[[], datetime] = http.utc_now,
-    log: Callable[[str], None] = print,
-    warn: Callable[[str], None] | None = None,
-) -> http.FetchResult:
+) -> FetchResult:
     """Fetch monthly US imports for each HS code from `start` to `end` (YYYY-MM) from
-    each partner (ISO3, WLD, or ALL) into a new `raw_root/census_api/<stamp>/`.
-
-    `base_url` defaults to $CENSUS_API_URL or the public API, `api_key` to
-    $CENSUS_API_KEY (optional). Raises FetchError (nothing written) or ValueError
+    each partner (ISO3, WLD, or ALL) through `api` (see `client`) into a new
+    `raw_root/census_api/<stamp>/`. Raises FetchError (nothing written) or ValueError
     (bad arguments, before any request).
     """
-    warn = warn or (lambda msg: print(msg, file=sys.stderr))
     start, end = parse_month(start), parse_month(end)
     if start > end:
         raise ValueError(f"--from {start} is after --to {end}")
@@ -221,37 +214,17 @@ def fetch(
     for code in codes:
         hs_level(code)
     chosen = resolve_partners(partners)
-    base_url = base_url or os.environ.get(URL_ENV) or DEFAULT_URL
-    api_key = api_key if api_key is not None else os.environ.get(KEY_ENV) or None
-    secrets = [api_key]
     raw_root = Path(raw_root or paths.raw_dir())
-    throttle = http.Throttle(min_interval, sleep=sleep)
     plan = [(code, p) for code in codes for p in (chosen or [None])]
 
-    def say(msg: str) -> None:
-        log(http.redact(msg, secrets))
-
-    with http.FetchDir(raw_root, DATASET, now=now, secrets=secrets) as out:
+    with FetchDir(raw_root, DATASET, now=now, secrets=api.secrets) as out:
         for n, (code, partner) in enumerate(plan, start=1):
             who = partner.iso3 if partner else "all partners"
             what = f"HS {code} {who} {start}..{end}"
             params = request_params(
-                code, start, end, partner.census_code if partner else None, api_key
+                code, start, end, partner.census_code if partner else None, api.api_key
             )
-            resp = http.get(
-                base_url,
-                params,
-                timeout=timeout,
-                retries=retries,
-                backoff=backoff,
-                sleep=sleep,
-                throttle=throttle,
-                session=session,
-                secrets=secrets,
-                source=SOURCE,
-                what=what,
-                log=say,
-            )
+            resp = api.get(api.base_url, params, what=what)
             if resp.status == 204 or (resp.status != 200 and not resp.body.strip()):
                 out.record(
                     resp,
@@ -260,11 +233,13 @@ def fetch(
                     label=what,
                     note=f"no data (HTTP {resp.status}): not published yet, or no trade",
                 )
-                say(f"[{n}/{len(plan)}] {what}: HTTP {resp.status}, no data (not published yet?)")
+                api.say(
+                    f"[{n}/{len(plan)}] {what}: HTTP {resp.status}, no data (not published yet?)"
+                )
                 continue
             rows = parse_rows(resp.body, what, resp.status)
             out.record(resp, params=params, rows=len(rows), label=what)
-            say(f"[{n}/{len(plan)}] {what}: HTTP {resp.status}, {len(rows)} rows")
+            api.say(f"[{n}/{len(plan)}] {what}: HTTP {resp.status}, {len(rows)} rows")
             if partner is not None:
                 for name in sorted({r["CTY_NAME"] or "" for r in rows}):
                     ok = (
@@ -279,24 +254,24 @@ def fetch(
                             "check etl/seeds/countries.csv"
                         )
                         out.warn(msg)
-                        warn(http.redact(msg, secrets))
+                        api.warn(msg)
         return out.commit(
             {
                 "source": SOURCE,
-                "base_url": http.redact(base_url, secrets),
+                "base_url": api.redact(api.base_url),
                 "hs_codes": codes,
                 "from": start,
                 "to": end,
                 "partners": [p.iso3 for p in chosen] if chosen else ["ALL"],
-                "api_key_used": bool(api_key),
+                "api_key_used": bool(api.api_key),
             }
         )
 
 
 def read_raw(raw_root: Path) -> pd.DataFrame:
     """Every row of every saved Census fetch, all values as text, with
-    `fetched_at` and `fetch_dir` (see http.read_saved)."""
-    return http.read_saved(raw_root, DATASET, _columns_from_json, RAW_COLUMNS)
+    `fetched_at` and `fetch_dir` (see saved.read_saved)."""
+    return saved.read_saved(raw_root, DATASET, _columns_from_json, RAW_COLUMNS)
 
 
 def read_requests(raw_root: Path) -> pd.DataFrame:
@@ -304,14 +279,14 @@ def read_requests(raw_root: Path) -> pd.DataFrame:
     covers: I_COMMODITY, CTY_CODE (None: every partner) and time ("from M to M", or M).
     RawDataError if an answered request's coverage cannot be read, or if two answered
     requests of one fetch overlap (their rows would both be kept)."""
-    frame = http.saved_requests(raw_root, DATASET, REQUEST_PARAMS)
+    frame = saved.saved_requests(raw_root, DATASET, REQUEST_PARAMS)
     answered = frame[frame["file"].notna()]
     seen: dict[tuple[str, str], list[tuple[str | None, str, str, str]]] = {}
     for r in answered.itertuples(index=False):
         where = f"{Path(raw_root) / r.fetch_dir / 'query.json'}: request {r.request}"
         months = _REQUEST_TIME_RE.match(r.time) if isinstance(r.time, str) else None
         if not isinstance(r.I_COMMODITY, str) or not r.I_COMMODITY or months is None:
-            raise http.RawDataError(
+            raise saved.RawDataError(
                 f"{where} does not say which HS code and months it asked for "
                 f"(I_COMMODITY {r.I_COMMODITY!r}, time {r.time!r})"
             )
@@ -320,7 +295,7 @@ def read_requests(raw_root: Path) -> pd.DataFrame:
         for other_cty, other_first, other_last, other in seen.get((r.fetch_dir, r.I_COMMODITY), []):
             partners_meet = cty is None or other_cty is None or cty == other_cty
             if partners_meet and first <= other_last and other_first <= last:
-                raise http.RawDataError(
+                raise saved.RawDataError(
                     f"{where} overlaps request {other} of the same fetch "
                     f"(HS {r.I_COMMODITY}): its rows would be counted twice"
                 )

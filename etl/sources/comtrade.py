@@ -18,17 +18,15 @@ from __future__ import annotations
 import csv
 import os
 import re
-import sys
-import time
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
-import requests
 
 from etl import paths
-from etl.sources import http
+from etl.sources import http, saved
+from etl.sources.fetch_dir import FetchDir, FetchResult
 
 SOURCE = "Comtrade API"
 DATASET = "comtrade_api"
@@ -198,7 +196,7 @@ def _records_from_json(data, error: Callable[[str], Exception]) -> list[dict[str
         missing = [f for f in REQUIRED_FIELDS if f not in item]
         if missing:
             raise error(f"changed schema: record {n} lacks {', '.join(missing)}")
-        records.append({f: http.as_text(item.get(f)) for f in FIELDS})
+        records.append({f: saved.as_text(item.get(f)) for f in FIELDS})
     return records
 
 
@@ -216,7 +214,19 @@ def parse_records(body: bytes, what: str, status: int = 200) -> list[dict[str, s
     return _records_from_json(data, lambda msg: http.FetchError(f"{SOURCE} {msg} for {what}"))
 
 
+def client(base_url: str | None = None, **options) -> http.Client:
+    """A Client for UN Comtrade: `base_url` defaults to $COMTRADE_API_URL or the public
+    API, `api_key` to $COMTRADE_API_KEY (without one the keyless preview is used), at
+    least a second between calls; `options` go to http.Client."""
+    options.setdefault("api_key", os.environ.get(KEY_ENV))
+    options.setdefault("timeout", 60.0)
+    options.setdefault("backoff", 2.0)
+    options.setdefault("throttle", http.Throttle(1.0))
+    return http.Client(SOURCE, base_url or os.environ.get(URL_ENV) or DEFAULT_URL, **options)
+
+
 def fetch(
+    api: http.Client,
     cmd_codes: Sequence[str],
     years: Sequence[int],
     *,
@@ -225,28 +235,14 @@ def fetch(
     flow: str = "M",
     freq: str = "A",
     raw_root: Path | None = None,
-    base_url: str | None = None,
-    api_key: str | None = None,
-    timeout: float = 60.0,
-    retries: int = 3,
-    backoff: float = 2.0,
-    min_interval: float = 1.0,
-    sleep: Callable[[float], None] = time.sleep,
-    clock: Callable[[], float] = time.monotonic,
-    session: requests.Session | None = None,
     now: Callable[[], datetime] = http.utc_now,
-    log: Callable[[str], None] = print,
-    warn: Callable[[str], None] | None = None,
-) -> http.FetchResult:
+) -> FetchResult:
     """Fetch `flow` (M imports, X exports) of `cmd_codes` for each year, by reporter
     (ISO3 or 'all') and partner (ISO3, WLD = World, or 'all'), one request per year,
-    at least `min_interval` seconds apart, into a new `raw_root/comtrade_api/<stamp>/`.
-
-    `base_url` defaults to $COMTRADE_API_URL or the public API, `api_key` to
-    $COMTRADE_API_KEY (without one the keyless preview is used). Raises FetchError
-    (nothing written) or ValueError (bad arguments, before any request).
+    through `api` (see `client`) into a new `raw_root/comtrade_api/<stamp>/`. With no
+    key the keyless preview is used. Raises FetchError (nothing written) or ValueError
+    (bad arguments, before any request).
     """
-    warn = warn or (lambda msg: print(msg, file=sys.stderr))
     flow, freq = flow.upper(), freq.upper()
     if flow not in ("M", "X"):
         raise ValueError(f"bad flow {flow!r}: use M (imports) or X (exports)")
@@ -258,45 +254,26 @@ def fetch(
         raise ValueError("no years given")
     reporter_codes = resolve_codes(reporters, "reporters")
     partner_codes = resolve_codes(partners, "partners")
-    base_url = base_url or os.environ.get(URL_ENV) or DEFAULT_URL
-    api_key = api_key if api_key is not None else os.environ.get(KEY_ENV) or None
-    keyed = bool(api_key)
-    secrets = [api_key]
-    headers = {KEY_HEADER: api_key} if keyed else {}
+    keyed = bool(api.api_key)
+    headers = {KEY_HEADER: api.api_key} if keyed else {}
     cap = MAX_RECORDS if keyed else PREVIEW_CAP
-    url = endpoint(base_url, freq, keyed)
+    url = endpoint(api.base_url, freq, keyed)
     raw_root = Path(raw_root or paths.raw_dir())
-    throttle = http.Throttle(min_interval, clock=clock, sleep=sleep)
-
-    def say(msg: str) -> None:
-        log(http.redact(msg, secrets))
 
     if not keyed:
-        say(f"No {KEY_ENV} set: using the keyless preview (at most {PREVIEW_CAP} rows per call)")
+        api.say(
+            f"No {KEY_ENV} set: using the keyless preview (at most {PREVIEW_CAP} rows per call)"
+        )
     rep = ",".join(reporter_codes) if reporter_codes is not None else "all"
     par = ",".join(partner_codes) if partner_codes is not None else "all"
-    with http.FetchDir(raw_root, DATASET, now=now, secrets=secrets) as out:
+    with FetchDir(raw_root, DATASET, now=now, secrets=api.secrets) as out:
         for n, year in enumerate(years, start=1):
             what = f"HS {','.join(codes)} flow {flow} reporters {rep} partners {par} {year}"
             params = request_params(year, freq, codes, flow, reporter_codes, partner_codes, keyed)
-            resp = http.get(
-                url,
-                params,
-                headers=headers,
-                timeout=timeout,
-                retries=retries,
-                backoff=backoff,
-                sleep=sleep,
-                throttle=throttle,
-                session=session,
-                secrets=secrets,
-                source=SOURCE,
-                what=what,
-                log=say,
-            )
+            resp = api.get(url, params, what=what, headers=headers)
             records = parse_records(resp.body, what, resp.status)
             out.record(resp, params=params, rows=len(records), label=what)
-            say(f"[{n}/{len(years)}] {what}: HTTP {resp.status}, {len(records)} rows")
+            api.say(f"[{n}/{len(years)}] {what}: HTTP {resp.status}, {len(records)} rows")
             if len(records) >= cap:
                 msg = (
                     f"warning: {what} returned {len(records)} rows, the API's cap per call: "
@@ -304,11 +281,11 @@ def fetch(
                     "at a time" + ("" if keyed else f", or set {KEY_ENV}")
                 )
                 out.warn(msg)
-                warn(http.redact(msg, secrets))
+                api.warn(msg)
         return out.commit(
             {
                 "source": SOURCE,
-                "base_url": http.redact(base_url, secrets),
+                "base_url": api.redact(api.base_url),
                 "endpoint": "data/v1/get" if keyed else "public/v1/preview",
                 "cmd_codes": codes,
                 "years": years,
@@ -323,5 +300,5 @@ def fetch(
 
 def read_raw(raw_root: Path) -> pd.DataFrame:
     """Every record of every saved Comtrade fetch, all values as text, with
-    `fetched_at` and `fetch_dir` (see http.read_saved)."""
-    return http.read_saved(raw_root, DATASET, _columns_from_json, RAW_COLUMNS)
+    `fetched_at` and `fetch_dir` (see saved.read_saved)."""
+    return saved.read_saved(raw_root, DATASET, _columns_from_json, RAW_COLUMNS)
