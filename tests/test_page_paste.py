@@ -205,7 +205,7 @@ def test_a_figure_two_sources_printed_is_one_card_citing_both(app_env, warehouse
     """TOM-11 (press_official) was printed again, by another Tomato News page, in the second
     paste collection: its card gives both sources' words and links, and the table has it
     once, citing both."""
-    at = open_page()
+    at = open_page(PAGE)
     cited = warehouse.execute(
         "select url, value_text from ref_figure_citations where figure_id = 'TOM-11'"
     ).fetchall()
