@@ -35,6 +35,7 @@ GROUPS = {
             ":material/public:",
             "tomato_paste_world_trade",
         ),
+        PageInfo("pages/enforcement.py", "Enforcement", ":material/gavel:", "enforcement"),
     ),
     "Model": (
         PageInfo("pages/wro_impact.py", "WRO impact", ":material/query_stats:", "wro_impact"),

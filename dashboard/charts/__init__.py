@@ -7,6 +7,7 @@ bars.py bar charts, impact.py the WRO impact page's charts.
 """
 
 from dashboard.charts.bars import change_bar_chart, group_change_chart, ranking_bar_chart
+from dashboard.charts.enforcement import MARKER_KEY, points_chart
 from dashboard.charts.impact import (
     PROJECTION_LINES,
     at_risk_chart,
@@ -17,6 +18,8 @@ from dashboard.charts.layout import SOURCE_ANNOTATION, distinct_colours, events_
 from dashboard.charts.trends import events_timeline_chart, series_over_time_chart
 
 __all__ = [
+    "MARKER_KEY",
+    "points_chart",
     "PROJECTION_LINES",
     "SOURCE_ANNOTATION",
     "at_risk_chart",

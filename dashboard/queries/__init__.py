@@ -14,10 +14,21 @@ from dashboard.queries.common import (
     data_currency,
     events,
     partners_with_data,
+    ref_figure_citations,
     ref_figures,
     source_info,
     source_vintages,
     year_bounds,
+)
+from dashboard.queries.enforcement import (
+    TEXTILE_CHAPTERS,
+    entity_list,
+    forced_labor_actions,
+    forced_labor_targeted,
+    textile_imports_by_month,
+    uflpa_figures,
+    uflpa_latest_totals,
+    uflpa_snapshots,
 )
 from dashboard.queries.methods import (
     DOWNLOADABLE_TABLES,
@@ -84,6 +95,7 @@ __all__ = [
     "year_bounds",
     "events",
     "ref_figures",
+    "ref_figure_citations",
     "source_vintages",
     "source_info",
     "all_sources",
@@ -131,4 +143,12 @@ __all__ = [
     "data_exclusions",
     "annual_partner_counts",
     "largest_census_suppliers",
+    "TEXTILE_CHAPTERS",
+    "uflpa_snapshots",
+    "uflpa_figures",
+    "uflpa_latest_totals",
+    "forced_labor_actions",
+    "forced_labor_targeted",
+    "entity_list",
+    "textile_imports_by_month",
 ]
