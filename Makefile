@@ -4,13 +4,14 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8501
 DB     ?= data/trade.duckdb
+REPLICAS ?= 2
 STREAMLIT_FLAGS := --server.headless=true --server.address=127.0.0.1 --server.port=$(PORT) \
                    --browser.gatherUsageStats=false
 
-.PHONY: help run data refresh test test-fast lint format docs bench clean
+.PHONY: help run serve data refresh test test-fast lint format docs bench bench-browser bench-load clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
 $(BIN)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -36,8 +37,13 @@ run: $(DB) ## set up, build the database if needed, serve on http://localhost:85
 	@echo "Serving on http://localhost:$(PORT)"
 	TRADE_DB=$(DB) $(BIN)/streamlit run app.py $(STREAMLIT_FLAGS)
 
+serve: $(DB) ## REPLICAS=N replicas behind HAProxy (sticky sessions) on PORT: make serve REPLICAS=2
+	./scripts/ensure-haproxy.sh
+	TRADE_DB=$(DB) $(BIN)/python -m deploy.replicas --replicas $(REPLICAS) --port $(PORT)
+
 test: $(BIN)/.installed-dev ## set up and run the whole test suite (unit, AppTest, browser)
 	./scripts/ensure-chromium.sh
+	./scripts/ensure-haproxy.sh
 	$(BIN)/python -m pytest
 
 # The pure tests: no AppTest, browser, kaleido or warehouse build (markers in pyproject.toml).
@@ -61,6 +67,16 @@ bench: $(BIN)/.installed-dev ## run the benchmark scripts (prints figures; see d
 	$(BIN)/python benchmarks/refresh.py
 	$(BIN)/python benchmarks/page_render.py
 	$(BIN)/python benchmarks/export.py
+	$(BIN)/python benchmarks/browser.py
+
+bench-browser: $(BIN)/.installed-dev ## time every page in Chromium, cold/warm/selector, beside a floor app
+	./scripts/ensure-chromium.sh
+	$(BIN)/python benchmarks/browser.py
+
+bench-load: $(BIN)/.installed-dev $(DB) ## swarm of browsers against 2 replicas (~15 min; see docs/benchmarks.md)
+	./scripts/ensure-chromium.sh
+	./scripts/ensure-haproxy.sh
+	TRADE_DB=$(DB) $(BIN)/python benchmarks/load.py
 
 clean: ## remove the virtualenv and the built database
 	rm -rf $(VENV) $(DB) $(DB).wal

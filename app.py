@@ -3,7 +3,7 @@ pages live in pages/, listed with their titles and groups in dashboard/navigatio
 
 import streamlit as st
 
-from dashboard import navigation
+from dashboard import navigation, style
 from dashboard.embed import is_embedded
 from dashboard.page import route_through_app
 
@@ -15,5 +15,9 @@ st.set_page_config(
     layout="wide",
     initial_sidebar_state="collapsed" if embedded else "auto",
 )
-page = st.navigation(navigation.pages(), position="hidden" if embedded else "sidebar")
+style.accessibility()  # focus rings and code colours the theme cannot set
+pages = navigation.pages()
+page = st.navigation(pages, position="hidden")
+if not embedded:
+    navigation.draw_menu(pages)
 page.run()

@@ -38,11 +38,13 @@ class Table:
     vintage: str | None = None
     subtitle: str = ""
     static: bool = False  # a small table drawn whole, without downloads
+    downloads: bool = True
 
 
 @dataclass(frozen=True)
 class Note:
-    """Text: 'caption', 'markdown', 'info', 'warning' or 'subheader'. A note with `embed`
+    """Text: 'caption', 'markdown', 'info', 'success', 'warning', 'error' or 'subheader'.
+    A note with `embed`
     set also stands in an embed of the section's chart (e.g. 'no data for ...')."""
 
     text: str

@@ -4,9 +4,13 @@ Each query opens its own read-only connection: a DuckDB connection must not be
 shared across Streamlit sessions (threads), and read-only opens are cheap.
 Results are cached per (query, parameters, database file version), so a rebuilt
 warehouse is picked up without restarting the app.
+
+TRADE_DUCKDB_THREADS and TRADE_DUCKDB_MEMORY_LIMIT cap each connection (`make serve`
+sizes them so that its replicas fit the machine); unset, DuckDB's defaults apply.
 """
 
 import functools
+import os
 
 import duckdb
 import pandas as pd
@@ -31,10 +35,33 @@ def warehouse_version() -> str:
     return f"{path}:{stat.st_mtime_ns}:{stat.st_size}"
 
 
+def duckdb_settings() -> dict[str, str]:
+    """DuckDB's threads and memory_limit from the environment, where set."""
+    names = {"threads": "TRADE_DUCKDB_THREADS", "memory_limit": "TRADE_DUCKDB_MEMORY_LIMIT"}
+    return {key: os.environ[var] for key, var in names.items() if os.environ.get(var)}
+
+
+def connect() -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the warehouse file now at the path.
+
+    The file is attached to a new in-memory database: `duckdb.connect(path)` would reuse
+    a database this process still has open on the path, which after a rebuild's rename
+    is the replaced file."""
+    con = duckdb.connect(":memory:", config=duckdb_settings())
+    try:
+        path = str(db_path()).replace("'", "''")
+        con.execute(f"ATTACH '{path}' AS warehouse (READ_ONLY)")
+        con.execute("USE warehouse")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
 def run_query(sql: str, params: dict | None = None) -> pd.DataFrame:
     """Run one parameterised statement on a fresh read-only connection."""
     warehouse_version()
-    con = duckdb.connect(str(db_path()), read_only=True)
+    con = connect()
     try:
         return con.execute(sql, params or {}).df()
     finally:

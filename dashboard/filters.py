@@ -195,14 +195,17 @@ def percent_slider(label: str, key: str, default: float, *, help=None, where=Non
     """A 0-100 % slider in steps of 0.5; in the link and exports only when moved off its
     default (links stay short)."""
     asked = _from_link(key)
+    # Always pass the default, even when follow_defaults set the value through session
+    # state: the URL binding leaves a value out of the link only while it equals the
+    # widget's default. (.streamlit/config.toml silences Streamlit's warning on the pair.)
     value = _where(where).slider(
         label,
         min_value=0.0,
         max_value=100.0,
-        value=default,
         step=0.5,
         format="%.1f%%",
         key=key,
+        value=default,
         help=help,
         **BOUND,
     )

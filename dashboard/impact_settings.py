@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import filters
+from dashboard import enforcement_view, filters, queries, render
+from dashboard.blocks import Note
 from dashboard.db import warehouse_version
 from dashboard.impact_parameters import RAMP_YEARS, Param, percent
 from dashboard.impact_view import BASE_YEARS, COUNTERFACTUALS, DEFAULTS
@@ -43,6 +44,15 @@ def radio(label: str, options: dict, key: str, help: str) -> object:
 
 def slider(p: Param, default: float, where=None) -> float:
     return filters.percent_slider(p.label, p.key, percent(default), help=p.help, where=where)
+
+
+def published_enforcement() -> None:
+    """CBP's latest published UFLPA totals under the Enforcement slider: context only, the
+    slider's value is never derived from them."""
+    context = enforcement_view.slider_context(queries.uflpa_latest_totals())
+    if context:
+        with st.sidebar:
+            render.draw(Note(context, "caption"))
 
 
 def settings(params: list[Param]) -> dict:
@@ -95,6 +105,8 @@ def settings(params: list[Param]) -> dict:
     sb.subheader("Enforcement and trade response")
     for key in TOP_SLIDERS:
         values[key] = slider(by_key[key], by_key[key].default(scenario), sb)
+        if key == "impact_enforcement":
+            published_enforcement()
     with sb.expander("Take-up of the WRO (ramp) by year"):
         for year in RAMP_YEARS:
             p = by_key[f"impact_ramp_{year}"]

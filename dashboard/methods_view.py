@@ -43,6 +43,33 @@ TABLE_NOTES = {
         "not a statistical series",
         "per row (unit column); value_text as printed",
     ),
+    "ref_figure_citations": (
+        "Every source each reference figure cites (a figure printed by two sources cites both)",
+        "per row (unit column); value_text as each source printed it",
+    ),
+    "mart_uflpa_enforcement_by_snapshot": (
+        "UFLPA enforcement at each published snapshot, cumulative from the UFLPA's entry into "
+        "force (CBP, as quoted by the press): reference figures, never to be differenced",
+        "shipments or USD (unit column); value_text and qualifier as printed: a worded "
+        "figure is a lower bound or rounded, not exact",
+    ),
+    "ref_uflpa_figures": (
+        "Every UFLPA enforcement figure CBP published, as quoted by the press, cumulative or "
+        "for a period of its own",
+        "shipments or USD (unit column); value_text and qualifier as printed",
+    ),
+    "ref_forced_labor_actions_by_period": (
+        "All forced-labor actions (WROs, Findings, UFLPA) by fiscal year, as quoted",
+        "shipments, entries or USD (unit column); scope_definition says what each counts",
+    ),
+    "ref_forced_labor_targeted_by_month": (
+        "Entries targeted for suspected forced labor by month (targeted is not detained)",
+        "entries; value_text as printed, value_usd read from it (see qualifier_kind)",
+    ),
+    "ref_uflpa_entity_list_by_notice": (
+        "UFLPA Entity List notices: entities added and the list's size as stated",
+        "entities; text columns as printed",
+    ),
     "events": ("Dated events marked on the time series", "no figures"),
 }
 

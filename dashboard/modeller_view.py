@@ -9,10 +9,13 @@ import csv
 import io
 import math
 
+import numpy as np
 import pandas as pd
 
 import exposure
 from dashboard import export, text
+from exposure.upload_read import Limits, RawTable, UnreadableFile, read_raw
+from exposure.upload_validate import Upload, empty_lines, validate
 from exposure.uploads import ERROR, OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 
 EDITOR_COLUMNS = list(REQUIRED_COLUMNS) + list(OPTIONAL_COLUMNS)
@@ -27,22 +30,46 @@ STATUS_WORDS = {
 # --- reading lines ---------------------------------------------------------
 
 
+def read_file(
+    data: bytes, filename: str, sheet: str | None = None, limits: Limits | None = None
+) -> RawTable | list[exposure.UploadMessage]:
+    """The file's table as text (before any check), or the messages saying why it can't be
+    read. Never raises."""
+    try:
+        return read_raw(data, filename, sheet, limits)
+    except UnreadableFile as exc:
+        return exc.messages
+    except Exception as exc:  # a malformed file must never crash the page
+        return [could_not_read(exc)]
+
+
+def check_file(raw, countries: pd.DataFrame, columns: dict[str, int] | None = None) -> Upload:
+    """Check a table read by read_file (or pass its messages on). Never raises."""
+    if not isinstance(raw, RawTable):
+        return Upload(empty_lines(), list(raw))
+    try:
+        return validate(raw, countries, columns)
+    except Exception as exc:
+        return Upload(empty_lines(), [could_not_read(exc)])
+
+
+def could_not_read(exc: Exception) -> exposure.UploadMessage:
+    return exposure.UploadMessage(
+        None, None, f"The file could not be read ({type(exc).__name__}).", ERROR
+    )
+
+
 def read_upload(
-    data: bytes, filename: str, countries: pd.DataFrame
+    data: bytes, filename: str, countries: pd.DataFrame, **options
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Validate an uploaded file: (valid lines, one message per problem, by row).
 
     Never raises: anything the validator did not foresee becomes a file-level message.
     """
     try:
-        lines, messages = exposure.parse_upload(data, filename, countries)
+        lines, messages = exposure.parse_upload(data, filename, countries, **options)
     except Exception as exc:  # a malformed file must never crash the page
-        lines = pd.DataFrame(columns=["row", "hs_code", "origin_iso3", "annual_value_usd"])
-        messages = [
-            exposure.UploadMessage(
-                None, None, f"The file could not be read ({type(exc).__name__}).", ERROR
-            )
-        ]
+        lines, messages = empty_lines(), [could_not_read(exc)]
     return lines, exposure.messages_frame(messages)
 
 
@@ -99,12 +126,14 @@ def exposure_table(
     """Each valid line with its product group, channel, shares, exposed and at-risk value."""
     out = exposure.line_exposure(lines, scenario, groups)
     labels = dict(zip(groups["product_group"], groups["product_group_label"], strict=True))
-    out["product_group_label"] = out["product_group"].map(lambda g: labels.get(g, ""))
-    out["origin_name"] = out["origin_iso3"].map(lambda c: names.get(c, c))
-    out["shares_used"] = [
-        shares_used(scenario, r["origin_iso3"], r["product_group"], r["mapping_status"])
-        for _, r in out.iterrows()
-    ]
+    out["product_group_label"] = out["product_group"].map(labels).fillna("").astype(object)
+    origins = {c: names.get(c, c) for c in out["origin_iso3"].unique()}
+    out["origin_name"] = out["origin_iso3"].map(origins).astype(object)
+    keys = ["origin_iso3", "product_group", "mapping_status"]
+    group = out.groupby(keys, dropna=False, sort=False).ngroup().to_numpy()
+    combos = out[keys].drop_duplicates()
+    words = [shares_used(scenario, o, g, s) for o, g, s in combos.itertuples(index=False)]
+    out["shares_used"] = pd.Categorical(np.array(words, dtype=object)[group])
     return out
 
 
@@ -196,12 +225,15 @@ def report_xlsx(
     meta: export.ExportMeta,
     assumptions: pd.DataFrame,
     messages: pd.DataFrame | None = None,
+    summaries: dict[str, pd.DataFrame] | None = None,
 ) -> bytes:
-    """The XLSX report: sheets data and about (dashboard.export), the assumptions, and the
-    checks (every message about the input, rows left out included) when there are any."""
+    """The XLSX report: sheets data and about (dashboard.export), the assumptions, the
+    checks (every message about the input, rows left out included) when there are any, and
+    the summary tables by sheet name. One writer, every sheet."""
     sheets = {"assumptions": assumptions}
     if messages is not None and not messages.empty:
         sheets["checks"] = messages
+    sheets.update(summaries or {})
     return export.xlsx_bytes(table, meta, more_sheets=sheets)
 
 

@@ -35,6 +35,7 @@ GROUPS = {
             ":material/public:",
             "tomato_paste_world_trade",
         ),
+        PageInfo("pages/enforcement.py", "Enforcement", ":material/gavel:", "enforcement"),
     ),
     "Model": (
         PageInfo("pages/wro_impact.py", "WRO impact", ":material/query_stats:", "wro_impact"),
@@ -70,3 +71,13 @@ def pages() -> dict[str, list]:
         ]
         for group, infos in GROUPS.items()
     }
+
+
+def draw_menu(pages_by_group: dict[str, list]) -> None:
+    """The sidebar's menu: each group's name over links to its pages. Streamlit's own
+    sectioned menu puts the section headers straight inside its <ul>, which screen readers
+    cannot read as a list (axe: list, listitem), so the app draws its own from page links."""
+    for group, group_pages in pages_by_group.items():
+        st.sidebar.markdown(f"**{group}**")
+        for page in group_pages:
+            st.sidebar.page_link(page)

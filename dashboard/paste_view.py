@@ -15,8 +15,9 @@ DEFAULT_PRODUCERS = ("CHN", "IND", "USA", "ITA")
 
 REF_HEADING = "Reference figures (press and official, transcribed) — not a statistical series"
 REF_NOTE = (
-    "Typed from stored public pages (data/raw/SOURCES.md sections 8, 11 and 12) and shown as "
-    "printed, with the verbatim quote and a link. Periods (July-June marketing years or "
+    "Typed from stored public pages (data/raw/SOURCES.md sections 8, 11, 12 and 15) and shown "
+    "as printed, with the verbatim quote and a link; a figure printed by more than one source "
+    "is one figure citing each of them. Periods (July-June marketing years or "
     "calendar years), product definitions and coverage differ from figure to figure, so "
     "they are neither charted nor combined with the statistical series above."
 )
@@ -30,13 +31,14 @@ REF_THEMES = {
     ),
     "exports": (
         "China's paste exports",
-        ["TOM-05", "TOM-06", "TOM-07", "TOM-08", "TOM-09", "TOM-10", "TOM-11", "TOM-17"]
+        ["TPE-01", "TOM-10", "TPE-02", "TPE-03", "TOM-05", "TOM-06", "TOM-07", "TOM-08"]
+        + ["TOM-09", "TPE-04", "TOM-11", "TPE-05", "TOM-17"]
         + ["TPT-22", "TPT-23", "TPT-24", "TPT-25"],
     ),
     "destinations": (
         "Destinations of China's and Xinjiang's paste",
         ["TPT-21", "TPT-16", "TPT-17", "TPT-18", "TPT-19", "TPT-20", "TPT-26", "TOM-02"]
-        + ["TPT-36", "TPT-37", "TPT-38", "TPT-39", "TPT-40", "TOM-14"],
+        + ["TPT-36", "TPT-37", "TPT-38", "TPT-39", "TPT-40", "TOM-14", "TPE-08", "TPE-09"],
     ),
     "xinjiang": (
         "Xinjiang's weight in China's tomatoes",
@@ -45,13 +47,16 @@ REF_THEMES = {
     ),
     "world": (
         "World paste and tomato-product trade",
-        [f"TPT-{i:02d}" for i in (*range(1, 16), *range(27, 36), 41, 42)] + ["TOM-12", "TOM-13"],
+        [f"TPT-{i:02d}" for i in (*range(1, 16), *range(27, 36), 41, 42)]
+        + ["TOM-12", "TOM-13", "TPE-06", "TPE-07"],
     ),
     "processing": ("Processing-tomato volumes", [f"PTV-{i:02d}" for i in range(1, 43)]),
 }
 # The topic filter of the table of every transcribed figure: code -> label.
-REF_TOPICS = {"all": "All (TOM, TPT and PTV figures)"} | {k: v[0] for k, v in REF_THEMES.items()}
-REF_PREFIXES = ("TOM", "TPT", "PTV")
+REF_TOPICS = {"all": "All (TOM, TPT, TPE and PTV figures)"} | {
+    k: v[0] for k, v in REF_THEMES.items()
+}
+REF_PREFIXES = ("TOM", "TPT", "TPE", "PTV")
 
 # Pairs that data/raw/SOURCES.md section 11 names as like-for-like (same publisher and
 # period): shown side by side, nothing computed from them.
@@ -74,6 +79,8 @@ REF_TABLE_COLUMNS = [
     "url",
     "quote",
     "notes",
+    "source_count",
+    "other_sources",
 ]
 
 
@@ -110,22 +117,47 @@ def figure_line(fig: pd.Series) -> str:
     )
 
 
-def quote_markdown(figs: list[pd.Series]) -> str:
+def citation_line(c: pd.Series) -> str:
+    """Another source that printed the same figure, in its own words."""
+    return (
+        f"Also printed by *{md(c['source_name'])}*, published {md(c['publication_date'])}: "
+        f"**{md(c['value_text'])}** ({md(c['unit'])}; {md(c['period'])}) · "
+        f"[source page](<{c['url']}>)"
+    )
+
+
+def quote_markdown(figs: list[pd.Series], citations: pd.DataFrame | None = None) -> str:
     """Cited reference figures sharing one quote: each value as printed, then the verbatim
-    quote, source, publication date and link."""
+    quote (where one was transcribed), source, publication date and link; then every other
+    source that printed the same figure (`citations`: rows of ref_figure_citations)."""
     first = figs[0]
     lines = "  \n".join(figure_line(f) for f in figs)
+    quote = first["quote"]
+    quoted = (
+        f"> “{md(quote)}”\n\n"
+        if isinstance(quote, str) and quote
+        else "*No longer quote transcribed: the value is in the source's own words.*\n\n"
+    )
+    also = []
+    if citations is not None and not citations.empty:
+        ids = {f["figure_id"] for f in figs}
+        others = citations[citations["figure_id"].isin(ids) & ~citations["is_primary"]]
+        also = [citation_line(c) for _, c in others.iterrows()]
     return (
-        f"{lines}\n\n"
-        f"> “{md(first['quote'])}”\n\n"
+        f"{lines}\n\n{quoted}"
         f"— *{md(first['source_name'])}*, published {md(first['publication_date'])} · "
-        f"[source page](<{first['url']}>)"
+        f"[source page](<{first['url']}>)" + ("\n\n" + "  \n".join(also) if also else "")
     )
 
 
 def reference_table(refs: pd.DataFrame) -> pd.DataFrame:
     return refs[REF_TABLE_COLUMNS].rename(
-        columns={"value_text": "value as printed", "source_name": "source"}
+        columns={
+            "value_text": "value as printed",
+            "source_name": "source",
+            "source_count": "sources",
+            "other_sources": "also printed by",
+        }
     )
 
 

@@ -11,7 +11,8 @@ import plotly.io as pio
 PROJECT_NAME = "WRO Trade Monitor"
 TEMPLATE_NAME = "wro"
 
-# Okabe-Ito: distinguishable with the common colour-vision deficiencies.
+# Okabe-Ito: distinguishable with the common colour-vision deficiencies. The partner colours
+# outside it are checked the same way (tests/test_palette.py).
 OKABE_ITO = ["#D55E00", "#0072B2", "#009E73", "#E69F00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
 
 CHINA_COLOUR = "#D55E00"
@@ -22,7 +23,7 @@ PARTNER_COLOURS = {
     "BGD": "#E69F00",
     "IND": "#CC79A7",
     "KHM": "#56B4E9",
-    "PAK": "#8C6D1F",
+    "PAK": "#800000",  # maroon: #8C6D1F, a brown, looked like China to protanopes
     "TUR": "#7F7F7F",
     "ITA": "#332288",
     "WLD": "#000000",

@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 
 from etl import manifest, paths
-from etl.sources.http import RawDataError
+from etl.sources.saved import RawDataError
 
 # Shipped files whose layout needs more than the defaults.
 CSV_SKIP_ROWS = {"census_monthly_china_hs2": 2}  # two report-title lines before the header
@@ -27,6 +27,8 @@ SEEDS = (
     "events",
     "product_groups",
     "product_group_rules",
+    "uflpa_figures_in_notes",
+    "paste_figure_matches",
 )
 # Census API answers shipped in data/raw (manifest dataset ids): loaded into
 # raw_census_api beside the fetched ones, so one path stages both.
@@ -48,6 +50,11 @@ STAGING_VIEWS = (
     "stg_ref_figures",
     "stg_fao_paste_exports",
     "stg_otexa_apparel",
+    "stg_uflpa_figures",
+    "stg_forced_labor_actions",
+    "stg_forced_labor_targeted",
+    "stg_uflpa_entity_list",
+    "stg_paste_exports_press_2",
 )
 STAGING_MODELS = (*TRADE_FLOW_STAGING, *STAGING_VIEWS)
 # Tables the marts read that are not published (dropped before the file is swapped in).
@@ -59,8 +66,14 @@ MART_MODELS = (
     "dim_hs",
     "dim_product_group",
     "events",
+    "ref_figure_citations",
     "ref_figures",
     "ref_data_exclusions",
+    "ref_uflpa_figures",
+    "mart_uflpa_enforcement_by_snapshot",
+    "ref_forced_labor_actions_by_period",
+    "ref_forced_labor_targeted_by_month",
+    "ref_uflpa_entity_list_by_notice",
     "mart_us_imports_by_year_partner_hs",
     "mart_us_imports_by_year_partner_group",
     "mart_us_imports_by_month_partner_hs",
@@ -133,11 +146,18 @@ def create_raw_view(con, name: str, path: Path, skip: int = 0) -> None:
     con.execute(f'create view "{name}" as {raw_csv_sql(path, skip)}')
 
 
+def create_macros(con) -> None:
+    """The SQL macros the models share (etl/sql/macros/), temporary: gone from the file."""
+    for path in sorted((paths.SQL_DIR / "macros").glob("*.sql")):
+        con.execute(path.read_text(encoding="utf-8"))
+
+
 def load_snapshot(con, raw_root: Path, entries, log) -> None:
     # The manifest and seeds are small and read by many models: tables.
     con.execute(f"create table raw_manifest as {raw_csv_sql(raw_root / manifest.MANIFEST_NAME)}")
     for seed in SEEDS:
         con.execute(f"create table seed_{seed} as {raw_csv_sql(paths.SEEDS_DIR / f'{seed}.csv')}")
+    create_macros(con)
     for entry in entries:
         skip = CSV_SKIP_ROWS.get(entry.dataset_id, 0)
         create_raw_view(con, f"raw_{entry.dataset_id}", raw_root / entry.file, skip)

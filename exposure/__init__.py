@@ -7,6 +7,7 @@ or its "assumption" label.
 from exposure.assumptions import Assumption, Scenario, assumptions_frame
 from exposure.backtest import BacktestResult, backtest
 from exposure.defaults import default_scenario, default_scenarios
+from exposure.mapping import map_hs_codes
 from exposure.model import (
     ModelResult,
     baseline,
@@ -19,8 +20,9 @@ from exposure.model import (
 )
 from exposure.uploads import (
     MAX_UPLOAD_BYTES,
+    Upload,
     UploadMessage,
-    map_hs_codes,
+    check_upload,
     messages_frame,
     parse_upload,
     template_csv,
@@ -32,10 +34,12 @@ __all__ = [
     "BacktestResult",
     "ModelResult",
     "Scenario",
+    "Upload",
     "UploadMessage",
     "assumptions_frame",
     "backtest",
     "baseline",
+    "check_upload",
     "combined",
     "default_scenario",
     "default_scenarios",

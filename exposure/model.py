@@ -387,7 +387,7 @@ def line_exposure(
 ) -> pd.DataFrame:
     """Each import line's exposure under `scenario`.
 
-    `lines` holds validated lines (exposure.uploads.parse_upload): hs_code (text),
+    `lines` holds validated lines (exposure.uploads.check_upload): hs_code (text),
     origin_iso3, annual_value_usd, optional quantity / supplier. China-origin lines of a
     covered group get the direct share, other origins the indirect share. exposed =
     value x share; at_risk = exposed x enforcement (x ramp when `year` is given), both
@@ -395,7 +395,7 @@ def line_exposure(
     exposure and a note (mapping_status "unmapped"); lines outside the covered products
     get 0 (mapping_status "not covered").
     """
-    from exposure.uploads import map_hs_codes
+    from exposure.mapping import map_hs_codes
 
     out = lines.copy()
     mapped = map_hs_codes(out["hs_code"].astype(str), dim_product_group)
@@ -406,14 +406,13 @@ def line_exposure(
         intensity = scenario.enforcement(None)
     else:
         intensity = scenario.enforcement(year) * scenario.ramp(year) if year >= WRO_YEAR else 0.0
+    # One share per distinct (origin, group, status, override): a file can have 10^6 lines.
+    keys = ["origin_iso3", "product_group", "mapping_status", "covered_content_override"]
+    out["covered_content_override"] = mapped["covered_content_override"].to_numpy()
+    combo_of_line = out.groupby(keys, dropna=False, sort=False).ngroup().to_numpy()
+    combos = out[keys].drop_duplicates()
     shares, channels = [], []
-    for origin, group, status, content in zip(
-        out["origin_iso3"],
-        out["product_group"],
-        out["mapping_status"],
-        mapped["covered_content_override"],
-        strict=True,
-    ):
+    for origin, group, status, content in combos.itertuples(index=False):
         if status == "unmapped":
             shares.append(np.nan)
             channels.append("unknown")
@@ -424,8 +423,9 @@ def line_exposure(
             share = exposure_share(scenario, str(origin), str(group), content)
             shares.append(min(1.0, max(0.0, share)))
             channels.append(channel_of(str(origin)))
-    out["channel"] = channels
-    out["exposure_share"] = shares
+    out = out.drop(columns="covered_content_override")
+    out["channel"] = np.array(channels, dtype=object)[combo_of_line]
+    out["exposure_share"] = np.array(shares, dtype=float)[combo_of_line]
     out["exposed_value_usd"] = np.minimum(value * out["exposure_share"], value)
     out["enforcement"] = intensity
     out["at_risk_value_usd"] = np.minimum(out["exposed_value_usd"] * intensity, value)

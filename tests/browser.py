@@ -31,12 +31,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_app(db_path: Path, timeout: float = 60.0):
+def running_app(db_path: Path, timeout: float = 60.0, script: Path = ROOT / "app.py"):
+    """`streamlit run <script>` (the app by default) against the warehouse `db_path`."""
     port = free_port()
     env = dict(os.environ, TRADE_DB=str(db_path))
     proc = subprocess.Popen(
         [
-            sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+            sys.executable, "-m", "streamlit", "run", str(script),
             "--server.headless=true", "--server.address=127.0.0.1", f"--server.port={port}",
             "--browser.gatherUsageStats=false", "--server.fileWatcherType=none",
         ],
@@ -63,6 +64,27 @@ def running_app(db_path: Path, timeout: float = 60.0):
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+def app_pages() -> list[tuple[str, str]]:
+    """(URL path, title) of every page, in navigation order (dashboard/navigation.py)."""
+    from dashboard.navigation import GROUPS
+
+    return [(p.url_path, p.title) for group in GROUPS.values() for p in group]
+
+
+def wait_for_idle(page, timeout: float = 90_000) -> None:
+    """Until the page's script has run (its title is drawn), Streamlit is idle and every
+    chart has drawn its SVG."""
+    page.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout)
+    page.wait_for_selector(
+        '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout
+    )
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+                 .every(c => c.querySelector('.main-svg'))""",
+        timeout=timeout,
+    )
 
 
 def wait_for_charts(page, count: int = 1, timeout: float = 45_000) -> None:

@@ -19,6 +19,7 @@ PAGES = {
     "tomatoes": "tomatoes",
     "went": "where_the_trade_went",
     "paste": "tomato_paste_world_trade",
+    "enforcement": "enforcement",
     "data": "data_and_methods",
     "revisions": "revisions",
 }

@@ -4,6 +4,8 @@ back filled in, see every line computed, download the CSV report and check it; u
 malformed files and see the messages, never an exception. Uploads are sent from memory
 (Playwright file payloads), as a browser would send them."""
 
+import io
+
 import pytest
 from playwright.sync_api import expect
 
@@ -76,9 +78,12 @@ def test_template_round_trip_and_csv_report(app_url, page, model):
     filled = ("\n".join([header, *OWN_LINES]) + "\n").encode()
     upload(page, "our_imports.csv", filled)
     page.wait_for_selector("text=Exposure of your lines", timeout=45_000)
+    # 520812 from Viet Nam at $250,000 is more than the US imported in 2019: warned, kept.
     expect(
-        page.get_by_text("All 4 lines from file our_imports.csv passed the checks.")
+        page.get_by_text("4 lines from file our_imports.csv used (0 errors, 1 warning).")
     ).to_be_visible()
+    checks = page.locator('[data-testid="stTable"]').first
+    expect(checks).to_contain_text("more than all US imports of HS 520812 from Vietnam in 2019")
     screenshot(page, "exposure_modeller_lines")
 
     lines, _ = exposure.parse_upload(filled, "our_imports.csv", model["countries"])
@@ -118,7 +123,7 @@ def test_malformed_uploads_show_messages_never_an_exception(app_url, page):
     with page.expect_download(timeout=45_000) as info:
         page.get_by_role("button", name="CSV data").first.click()
     meta, totals = export.read_export_csv(info.value.path().read_bytes())
-    assert meta["title"] == "Your lines: totals by product group"
+    assert meta["title"] == "Your lines: exposure by origin and channel"
     assert meta["vintage"].startswith("Xinjiang shares and trade shares as of base year")
     assert meta["subtitle"].startswith("2 row(s) of the input had errors")
     assert totals["annual_value_usd"].sum() == 2500
@@ -127,6 +132,41 @@ def test_malformed_uploads_show_messages_never_an_exception(app_url, page):
     expect(page.get_by_text("The Excel file can't be opened").first).to_be_visible()
     upload(page, "empty.csv", b"")
     expect(page.get_by_text("The file is empty.").first).to_be_visible()
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_a_european_workbook_and_csv_are_read(app_url, page):
+    """A broker's workbook (title rows, several sheets, a totals row) and a European CSV
+    (Windows-1252, ';', '1.000,50'): read, said how, computed."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.active.title = "Summary"
+    wb.active.append(["Members' imports"])
+    ws = wb.create_sheet("Entry lines")
+    for row in (
+        ["ACE entry line report"],
+        ["Entry Number", "HTS Number", "COO", "Entered Value", "Manufacturer Name"],
+        ["E1", 6109100012, "CN", 1250000, "Alpha"],
+        ["E2", "6203424011", "VN", 480000.5, "Beta"],
+        ["Total", None, None, 1730000.5, None],
+    ):
+        ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    open_modeller(page, app_url)
+    upload(page, "lines.xlsx", buf.getvalue(), "application/octet-stream")
+    expect(page.get_by_text("2 lines from file lines.xlsx used").first).to_be_visible()
+    expect(page.get_by_text("Sheet 'Entry lines' read").first).to_be_visible()
+    expect(page.get_by_text("Exposure by origin and channel")).to_be_visible()
+    csv = (
+        "HTS;Country of Origin;Entered Value;Supplier\r\n"
+        "6109.10.0012;China;1.250.000,00;Société\r\n6203.42.4011;Vietnam;480 000,50;Bêta\r\n"
+    ).encode("cp1252")
+    upload(page, "european.csv", csv)
+    expect(page.get_by_text("Numbers were read the European way").first).to_be_visible()
+    expect(page.get_by_text("2 lines from file european.csv used").first).to_be_visible()
+    screenshot(page, "exposure_modeller_european")
     assert page.locator('[data-testid="stException"]').count() == 0
 
 

@@ -36,16 +36,14 @@ FAO = RAW / "owid_fao_production_2023" / "tomato-production-tonnes.csv"
 
 
 def _transcribed_files():
-    """Every transcribed reference-figure file the manifest lists (kind 'transcribed')."""
+    """Every transcribed file of reference figures with ids (kind 'transcribed', a
+    figure_id column) the manifest lists. The files without ids (CBP enforcement, the
+    second paste collection) are checked in tests/test_etl_enforcement.py and
+    tests/test_etl_ref_citations.py."""
     with (RAW / "manifest.csv").open(newline="", encoding="utf-8") as fh:
-        return {
-            r["dataset_id"]: RAW / r["file"]
-            for r in csv.DictReader(fh)
-            if r["kind"] == "transcribed"
-        }
-
-
-TRANSCRIBED = _transcribed_files()
+        entries = [r for r in csv.DictReader(fh) if r["kind"] == "transcribed"]
+    files = {r["dataset_id"]: RAW / r["file"] for r in entries}
+    return {d: p for d, p in files.items() if "figure_id" in csv_dicts(p)[0]}
 
 
 def read_text_csv(path, skiprows=0):
@@ -55,6 +53,9 @@ def read_text_csv(path, skiprows=0):
 def csv_dicts(path):
     with path.open(newline="", encoding="utf-8") as fh:
         return list(csv.DictReader(fh))
+
+
+TRANSCRIBED = _transcribed_files()
 
 
 def rows(con, sql, params=None):

@@ -45,6 +45,7 @@ GRAINS = {
     "dim_source": ("dataset",),
     "events": ("event_id",),
     "ref_figures": ("figure_id",),
+    "ref_figure_citations": ("figure_id", "dataset", "cited_as"),
     "ref_data_exclusions": ("dataset_id", "year"),
     "mart_revisions_by_figure": (
         "source",
@@ -64,6 +65,11 @@ GRAINS = {
         "new_dataset",
         "new_vintage",
     ),
+    "ref_uflpa_figures": ("period_label", "industry", "country", "metric"),
+    "mart_uflpa_enforcement_by_snapshot": ("snapshot_label", "industry", "country", "metric"),
+    "ref_forced_labor_actions_by_period": ("period_label", "metric"),
+    "ref_forced_labor_targeted_by_month": ("month",),
+    "ref_uflpa_entity_list_by_notice": ("notice_date_text",),
 }
 # Key columns that may legitimately be NULL: the month of an annual row.
 NULLABLE_KEYS = {("stg_trade_flows", "month"), ("mart_revisions_by_figure", "month")}

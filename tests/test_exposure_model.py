@@ -1,6 +1,5 @@
 """Unit tests of the exposure model on tiny inputs that can be checked by hand."""
 
-import csv
 import math
 from pathlib import Path
 
@@ -18,6 +17,7 @@ from exposure.assumptions import (
     uflpa_year_fraction,
 )
 from exposure.defaults import default_scenario, default_scenarios
+from exposure.mapping import map_hs_codes, seed_rules
 from exposure.model import (
     baseline,
     line_exposure,
@@ -26,7 +26,6 @@ from exposure.model import (
     trend_growth,
 )
 from exposure.sourced_defaults import xinjiang_cotton_share
-from exposure.uploads import FULLY_MAPPED_CHAPTERS, WHOLE_PREFIXES, map_hs_codes
 
 ROOT = Path(__file__).resolve().parent.parent
 PRESS = ROOT / "data" / "raw" / "press_official" / "press_and_official_figures.csv"
@@ -281,20 +280,19 @@ def test_map_hs_codes(code, group, status):
     assert row["mapping_note"]
 
 
-def test_mapping_constants_match_the_seed_rules():
-    with RULES.open(encoding="utf-8") as fh:
-        rules = list(csv.DictReader(fh))
-    whole = {
-        r["hs_pattern"].lstrip("^"): r["product_group"]
-        for r in rules
-        if not r["description_like"]
-        and r["hs_pattern"].lstrip("^").isdigit()
-        and len(r["hs_pattern"].lstrip("^")) < 6
-    }
-    assert whole == WHOLE_PREFIXES
-    catch_all = [r for r in rules if r["hs_pattern"] == "^(5[0-9]|6[0-3])"]
-    assert catch_all and not catch_all[0]["description_like"]
-    assert FULLY_MAPPED_CHAPTERS == {str(c) for c in range(50, 64)}
+def test_codes_the_table_has_not_seen_follow_the_seed_rules(tmp_path):
+    """A rule with no description condition maps every code under it; change the rule in
+    the seed file and the mapping follows (the rules are read, not re-typed in Python)."""
+    row = map_hs_codes(["520999", "500100", "630999"], DIM)
+    assert list(row["product_group"]) == ["cotton_fibre_yarn_fabric", "other_textiles", None]
+    assert list(row["mapping_status"]) == ["mapped", "mapped", "unmapped"]
+    assert "rule 5" in row["mapping_note"].iloc[0] and "rule 8" in row["mapping_note"].iloc[2]
+    text = RULES.read_text(encoding="utf-8").replace("^52,", "^5208,")
+    (tmp_path / "rules.csv").write_text(text, encoding="utf-8")
+    changed = seed_rules(tmp_path / "rules.csv")
+    row = map_hs_codes(["520999", "5208"], DIM, changed)
+    assert list(row["product_group"]) == ["other_textiles", "cotton_fibre_yarn_fabric"]
+    assert "rule 9" in row["mapping_note"].iloc[0] and "rule 5" in row["mapping_note"].iloc[1]
 
 
 def lines(rows):

@@ -99,6 +99,7 @@ def test_get_retries_429_honouring_retry_after(httpserver: HTTPServer):
     assert logged == ["  Census API returned HTTP 429; retrying in 0 s (attempt 2 of 4)"]
 
 
+@pytest.mark.slow  # waits the 1 s it is told
 def test_get_waits_the_retry_after_it_is_told(httpserver: HTTPServer):
     httpserver.expect_ordered_request("/data").respond_with_data(
         "", status=503, headers={"Retry-After": "1"}

@@ -189,7 +189,7 @@ def expected(tables, data: bytes, scenario) -> pd.DataFrame:
 def test_page_starts_empty_with_the_limit_stated(app_env):
     at = open_page(PAGE)
     assert at.get("file_uploader")
-    assert "up to 2 MB" in at.file_uploader(key="modeller_upload").label
+    assert "up to 200 MB and 1,000,000 lines" in at.file_uploader(key="modeller_upload").label
     assert any("Upload a file or add lines" in i.value for i in at.info)
     assert "Download the template (CSV)" in [b.label for b in at.get("download_button")]
     # No chart on this page, so the share link offers no chart to embed.
@@ -305,3 +305,102 @@ def test_no_chart_or_figure_is_made_from_uploads(app_env):
     at = open_page(PAGE)
     at.file_uploader(key="modeller_upload").set_value(("lines.csv", LINES_CSV, "text/csv")).run()
     assert not [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+# --- issue 14: workbooks, column choice, plausibility and the report's tables ----------------
+
+
+def test_a_workbook_opens_on_the_sheet_with_the_columns_and_another_can_be_chosen(app_env):
+    data = xlsx_sheets(
+        {
+            "Summary": [["Members' imports"], ["lines", 2]],
+            "Lines": [
+                ["ACE entry line report"],
+                ["HTS Number", "COO", "Entered Value", "Supplier"],
+                [6109100012, "CN", 1000, "Alpha"],
+                ["5208120000", "VN", 500, "Beta"],
+                ["Total", None, 1500, None],
+            ],
+        }
+    )
+    at = open_page(PAGE)
+    at.file_uploader(key="modeller_upload").set_value(("book.xlsx", data, XLSX_MIME)).run()
+    assert not at.exception, [e.message for e in at.exception]
+    sheet = next(s for s in at.selectbox if s.label == "Sheet")
+    assert sheet.value == "Lines" and sheet.options == ["Summary", "Lines"]
+    columns = {s.label: s.value for s in at.selectbox if s.label != "Sheet"}
+    assert columns["HS / HTS code *"] == 0 and columns["Country of origin *"] == 1
+    assert at.metric[0].value == text.usd(1500)  # the totals row is not a line
+    notes = at.table[0].value["problem"].tolist()
+    assert "1 totals row(s) left out (row 5): a total is not an import line." in notes
+    sheet.set_value("Summary").run()
+    assert not at.exception
+    assert any("No line from file book.xlsx can be used" in e.value for e in at.error)
+    assert "missing required column(s)" in at.table[0].value["problem"].iloc[-1]
+
+
+def test_columns_the_page_does_not_know_can_be_chosen(app_env):
+    data = b"code,from,usd a year\n610910,CHN,1000\n620342,VNM,500\n"
+    at = open_page(PAGE)
+    at.file_uploader(key="modeller_upload").set_value(("odd.csv", data, "text/csv")).run()
+    problem = at.table[0].value["problem"].iloc[0]
+    assert "missing required column(s): origin, annual_value_usd" in problem
+    chooser = {s.label: s for s in at.selectbox}
+    chooser["Country of origin *"].set_value(1).run()
+    chooser = {s.label: s for s in at.selectbox}
+    chooser["Value (USD) *"].set_value(2).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.metric[0].value == text.usd(1500)
+
+
+def test_implausible_values_are_warned_and_the_report_has_its_tables(app_env, tables):
+    data = b"hs_code,origin,annual_value_usd,supplier\n610910,CHN,1e12,Alpha\n620342,BGD,5,Beta\n"
+    at = open_page(PAGE)
+    at.file_uploader(key="modeller_upload").set_value(("big.csv", data, "text/csv")).run()
+    assert not at.exception, [e.message for e in at.exception]
+    checks = at.table[0].value
+    warned = checks[checks["severity"] == "warning"]
+    assert list(warned["row"]) == ["2", "whole file"]
+    assert "more than all US imports of HS 610910 from China in 2019" in warned["problem"].iloc[0]
+    assert "covered products from China add up to $1.00 trillion" in warned["problem"].iloc[1]
+    shown = {tuple(d.value.columns) for d in at.dataframe}
+    assert ("origin", "channel", "lines", "annual_value_usd", "exposed_value_usd",
+            "at_risk_value_usd") in shown  # fmt: skip
+    assert any("hs_chapter" in c for c in shown) and any(c[0] == "supplier" for c in shown)
+    national = next(d.value for d in at.dataframe if "members_share" in d.value.columns)
+    assert list(national["origin_iso3"]) == ["CHN", "BGD"]
+    labels = [b.label for b in at.get("download_button")]
+    assert "CSV report" in labels and "Excel report" in labels
+
+
+def test_the_excel_report_holds_the_summary_tables(page, tables):
+    lines, _ = page.read_upload(LINES_CSV, "lines.csv", tables["countries"])
+    result = page.exposure_table(lines, tables["scenarios"]["central"], tables["groups"], {})
+    from dashboard import modeller_report
+
+    summaries = modeller_report.report(result, pd.DataFrame(), {})
+    meta = page.report_meta(tables["scenarios"]["central"], "Central", "test")
+    book = load_workbook(
+        io.BytesIO(
+            page.report_xlsx(page.report_table(result), meta, pd.DataFrame(), None, summaries)
+        )
+    )
+    assert book.sheetnames[:3] == ["data", "about", "assumptions"]
+    assert {"by_origin", "by_chapter_group", "by_supplier", "most_exposed"} <= set(book.sheetnames)
+    rows = list(book["by_origin"].iter_rows(values_only=True))
+    assert sum(r[3] for r in rows[1:]) == pytest.approx(result["annual_value_usd"].sum())
+
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def xlsx_sheets(sheets: dict) -> bytes:
+    wb = Workbook()
+    wb.remove(wb.active)
+    for name, rows in sheets.items():
+        ws = wb.create_sheet(name)
+        for row in rows:
+            ws.append(row)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

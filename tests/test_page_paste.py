@@ -192,13 +192,47 @@ def test_reference_figures_are_quotes_not_series(app_env, warehouse):
     # No chart carries a transcribed figure: every trace is a country or a measure.
     for title, fig in figures(at).items():
         for trace in fig["data"]:
-            assert not str(trace.get("name", "")).startswith(("TOM", "TPT", "PTV")), title
+            assert not str(trace.get("name", "")).startswith(("TOM", "TPT", "TPE", "PTV")), title
     # The full table of transcribed figures is there, with its quotes.
     table = next(df.value for df in at.dataframe if "figure_id" in df.value.columns)
     n = warehouse.execute(
-        "select count(*) from ref_figures where figure_id similar to '(TOM|TPT|PTV)-.*'"
+        "select count(*) from ref_figures where figure_id similar to '(TOM|TPT|TPE|PTV)-.*'"
     ).fetchone()[0]
     assert len(table) == n and "quote" in table.columns
+
+
+def test_a_figure_two_sources_printed_is_one_card_citing_both(app_env, warehouse):
+    """TOM-11 (press_official) was printed again, by another Tomato News page, in the second
+    paste collection: its card gives both sources' words and links, and the table has it
+    once, citing both."""
+    at = open_page(PAGE)
+    cited = warehouse.execute(
+        "select url, value_text from ref_figure_citations where figure_id = 'TOM-11'"
+    ).fetchall()
+    assert len(cited) == 2 and cited[0][0] != cited[1][0]
+    cards = [m.value for m in at.markdown if "**TOM-11**" in m.value]
+    assert len(cards) == 1
+    card = cards[0]
+    assert all(url in card for url, _ in cited)
+    plain = card.replace("\\", "")
+    assert all(words in plain for _, words in cited)  # each source's own words
+    assert "Also printed by" in card
+    table = next(df.value for df in at.dataframe if "figure_id" in df.value.columns)
+    row = table[table["figure_id"] == "TOM-11"]
+    assert len(row) == 1 and row.iloc[0]["sources"] == 2
+    assert all(url in row.iloc[0]["also printed by"] for url, _ in cited[1:])
+    # the second collection's new figures are on the page with their words: in the table,
+    # and as a card where their theme has a box (Italy's imports from China: destinations)
+    new = dict(
+        warehouse.execute(
+            "select figure_id, value_text from ref_figures where figure_id like 'TPE-%'"
+        ).fetchall()
+    )
+    shown = table[table["figure_id"].str.startswith("TPE-")]
+    assert dict(zip(shown["figure_id"], shown["value as printed"], strict=True)) == new
+    assert any(
+        "**TPE-08**" in m.value and new["TPE-08"] in m.value.replace("\\", "") for m in at.markdown
+    )
 
 
 def test_choosing_a_year_changes_the_producers_chart(app_env, warehouse):

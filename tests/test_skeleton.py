@@ -5,7 +5,16 @@ import pytest
 
 from dashboard.navigation import PAGES
 from dashboard.page import Section
-from dashboard.sections import impact, methods, overview, paste, products, revisions, suppliers
+from dashboard.sections import (
+    enforcement,
+    impact,
+    methods,
+    overview,
+    paste,
+    products,
+    revisions,
+    suppliers,
+)
 from tests.apptest import figures, open_page
 
 pytestmark = pytest.mark.apptest
@@ -17,6 +26,7 @@ BUILDERS = {
     "pages/tomatoes.py": lambda: products.page("tomato"),
     "pages/where_the_trade_went.py": suppliers.page,
     "pages/tomato_paste_world_trade.py": paste.page,
+    "pages/enforcement.py": enforcement.page,
     "pages/wro_impact.py": impact.page,
     "pages/data_and_methods.py": methods.page,
     "pages/revisions.py": revisions.page,

@@ -7,6 +7,7 @@ bars.py bar charts, revisions.py the size of revisions, impact.py the WRO impact
 """
 
 from dashboard.charts.bars import change_bar_chart, group_change_chart, ranking_bar_chart
+from dashboard.charts.enforcement import MARKER_KEY, points_chart
 from dashboard.charts.impact import (
     PROJECTION_LINES,
     at_risk_chart,
@@ -18,6 +19,8 @@ from dashboard.charts.revisions import revisions_by_month_chart
 from dashboard.charts.trends import events_timeline_chart, series_over_time_chart
 
 __all__ = [
+    "MARKER_KEY",
+    "points_chart",
     "PROJECTION_LINES",
     "SOURCE_ANNOTATION",
     "at_risk_chart",

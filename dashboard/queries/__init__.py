@@ -14,10 +14,21 @@ from dashboard.queries.common import (
     data_currency,
     events,
     partners_with_data,
+    ref_figure_citations,
     ref_figures,
     source_info,
     source_vintages,
     year_bounds,
+)
+from dashboard.queries.enforcement import (
+    TEXTILE_CHAPTERS,
+    entity_list,
+    forced_labor_actions,
+    forced_labor_targeted,
+    textile_imports_by_month,
+    uflpa_figures,
+    uflpa_latest_totals,
+    uflpa_snapshots,
 )
 from dashboard.queries.methods import (
     DOWNLOADABLE_TABLES,
@@ -85,6 +96,7 @@ __all__ = [
     "year_bounds",
     "events",
     "ref_figures",
+    "ref_figure_citations",
     "source_vintages",
     "source_info",
     "all_sources",
@@ -134,4 +146,12 @@ __all__ = [
     "largest_census_suppliers",
     "revision_checks",
     "revised_figures",
+    "TEXTILE_CHAPTERS",
+    "uflpa_snapshots",
+    "uflpa_figures",
+    "uflpa_latest_totals",
+    "forced_labor_actions",
+    "forced_labor_targeted",
+    "entity_list",
+    "textile_imports_by_month",
 ]

@@ -81,6 +81,19 @@ def ref_figures(figure_ids: tuple) -> pd.DataFrame:
 
 
 @cached_query
+def ref_figure_citations(figure_ids: tuple) -> pd.DataFrame:
+    """Every source each of these figures cites (a figure printed by two sources cites
+    both), its own first."""
+    return run_query(
+        """
+        select * from ref_figure_citations where list_contains($ids, figure_id)
+        order by figure_id, not is_primary, dataset, cited_as
+        """,
+        {"ids": list(figure_ids)},
+    )
+
+
+@cached_query
 def source_vintages() -> pd.DataFrame:
     """Every dataset's upstream vintage as the source lines print it."""
     return run_query(

@@ -16,6 +16,12 @@ DOWNLOADABLE_TABLES = (
     "dim_country",
     "dim_source",
     "ref_figures",
+    "ref_figure_citations",
+    "mart_uflpa_enforcement_by_snapshot",
+    "ref_uflpa_figures",
+    "ref_forced_labor_actions_by_period",
+    "ref_forced_labor_targeted_by_month",
+    "ref_uflpa_entity_list_by_notice",
     "events",
 )
 

@@ -1,9 +1,11 @@
-"""The Overview: the WRO's scope in CBP's words, US imports from China by WRO product group
-in the last year before the WRO against the latest year, and the timeline."""
+"""The Overview: the WRO's scope in CBP's words, the latest UFLPA enforcement totals CBP
+published, US imports from China by WRO product group in the last year before the WRO
+against the latest year, and the timeline."""
 
 import pandas as pd
 
 from dashboard import charts, queries, text
+from dashboard import enforcement_view as enforcement
 from dashboard.blocks import Chart, Links, Metric, Note, Prose, Row
 from dashboard.navigation import PAGES
 from dashboard.page import Page, Section
@@ -21,6 +23,7 @@ def page() -> Page:
         data=("comtrade_annual",),
         sections=lambda: [
             Section("What the WRO is", scope),
+            Section("What CBP reported stopping under the UFLPA", uflpa_totals),
             Section(
                 f"US imports from China: {LAST_PRE_WRO_YEAR} against {latest_year()}",
                 groups,
@@ -53,6 +56,21 @@ def figures_by_id(ids) -> dict:
 def scope() -> list:
     by_id = figures_by_id(SCOPE_QUOTES)
     return [Prose("overview/scope.md")] + [quote(by_id[i]) for i in SCOPE_QUOTES if i in by_id]
+
+
+def uflpa_totals() -> list:
+    """The latest published UFLPA totals, each with its date, words and source."""
+    totals = queries.uflpa_latest_totals()
+    metrics = enforcement.latest_metrics(totals)
+    if not metrics:
+        return [Note("The warehouse has no published UFLPA figures.", "info")]
+    return [
+        Row(
+            [[Metric(label, value)] for label, value in metrics], widths=[1, 1.3, 1][: len(metrics)]
+        ),
+        Note(enforcement.latest_note(totals), "caption"),
+        Links([("pages/enforcement.py", "Enforcement: every published figure, beside trade")]),
+    ]
 
 
 def china_totals(latest: int) -> pd.DataFrame:

@@ -351,7 +351,7 @@ def all_references() -> list:
             title="Reference figures on tomato paste, processing tomatoes and Xinjiang "
             "(transcribed)",
             source="Press and official figures transcribed from stored public pages, with "
-            "verbatim quotes (data/raw/SOURCES.md sections 8, 11, 12)",
+            "verbatim quotes (data/raw/SOURCES.md sections 8, 11, 12, 15)",
             column_config={"url": st.column_config.LinkColumn("link", display_text="source page")},
         ),
     ]

@@ -12,8 +12,12 @@ MISSING = "{} is not in this warehouse."
 
 
 def quote_cards(figs: list[pd.Series]) -> list[Note]:
-    """One card per quote: figures transcribed from the same sentence are shown together."""
-    return [Note(view.quote_markdown(group), "markdown") for group in view.by_quote(figs)]
+    """One card per quote: figures transcribed from the same sentence are shown together,
+    each with every other source that printed it."""
+    citations = queries.ref_figure_citations(tuple(f["figure_id"] for f in figs))
+    return [
+        Note(view.quote_markdown(group, citations), "markdown") for group in view.by_quote(figs)
+    ]
 
 
 def box(ids: list[str], body, intro: str = "") -> Box:

@@ -124,9 +124,12 @@ def partner_chart(
     return Chart(chart_id, fig, df, summary)
 
 
-def no_partners(f: Filters) -> list | None:
+def nothing_to_draw(f: Filters, df: pd.DataFrame, what: str) -> list | None:
+    """The note that stands in for a chart with no partner chosen or no rows."""
     if not f.partners:
         return [Note("Choose at least one partner in the sidebar.", "info", embed=True)]
+    if df.empty:
+        return [Note(f"No US imports of {what} for these partners and years.", "info", embed=True)]
     return None
 
 
@@ -138,11 +141,9 @@ def group_section(f: Filters) -> list:
     )
     y0, y1 = f.years
     df = queries.imports_by_year_partner_group(ANNUAL_SOURCE, group, f.partners, y0, y1)
-    if no_partners(f):
-        return no_partners(f)
-    if df.empty:
-        text_ = f"No US imports of {labels[group].lower()} for these partners and years."
-        return [Note(text_, "info", embed=True)]
+    empty = nothing_to_draw(f, df, labels[group].lower())
+    if empty:
+        return empty
     notes = []
     if f.measure != "value":
         notes.append(
@@ -203,11 +204,9 @@ def drilldown_section(f: Filters) -> list:
     code = drill_code(f.family)
     y0, y1 = f.years
     df = queries.imports_by_year_partner_hs(ANNUAL_SOURCE, code, f.partners, y0, y1)
-    if no_partners(f):
-        return no_partners(f)
-    if df.empty:
-        text_ = f"No US imports of HS {code} for these partners and years in the data."
-        return [Note(text_, "info", embed=True)]
+    empty = nothing_to_draw(f, df, f"HS {code}")
+    if empty:
+        return empty
     notes = []
     column, y_title = MEASURE_COLUMNS[f.measure]
     if f.measure != "value" and len(code) < 6:

@@ -31,7 +31,6 @@ from urllib3.exceptions import HTTPError as Urllib3Error
 from urllib3.util import Retry
 
 from etl.sources.redact import SECRET_HEADERS, redact
-from etl.sources.saved import RawDataError  # noqa: F401  etl.build imports it from here
 
 RETRY_STATUSES = (429, 500, 502, 503, 504)
 MAX_WAIT = 120.0  # seconds: the longest backoff or Retry-After we wait

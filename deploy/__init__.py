@@ -1,0 +1,1 @@
+"""Serving the dashboard beyond `make run`: replicas behind HAProxy, container, Kubernetes."""
