@@ -97,4 +97,4 @@ def test_the_shipped_pair_is_compared_with_no_revisions(app_env, warehouse):
     assert "No revised figure in this warehouse." in infos
     assert not figures(at)  # no revision to chart
     assert len(at.dataframe) == 1  # the pairs compared, with downloads
-    assert any(b.label == "CSV" for b in at.get("download_button"))
+    assert any(b.label == "CSV data" for b in at.get("download_button"))
