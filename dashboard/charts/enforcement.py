@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import theme
-from dashboard.charts.layout import figure_layout
+from dashboard.charts.layout import figure_layout, wrap_for_screen
 
 SYMBOLS = {
     "exact": "circle",
@@ -100,6 +100,7 @@ def points_chart(
             axes["y"].pop("rangemode")
             axes["y"]["autorange"] = "reversed"
             axes["x"].update(exponentformat="B")
+    subtitle = wrap_for_screen(subtitle, 115)  # the qualifier key runs long
     layout = figure_layout(
         title,
         subtitle,
@@ -107,8 +108,9 @@ def points_chart(
         xaxis={k: v for k, v in axes["x"].items() if v is not None},
         yaxis=axes["y"],
         legend=dict(orientation="h", y=1.04, yanchor="bottom", x=0, xanchor="left"),
-        margin=dict(t=130 + 24 * subtitle.count("<br>"), b=150, r=60),  # a line a <br>
+        margin=dict(t=134 + 30 * subtitle.count("<br>"), b=150, r=60),  # a line a <br>
         **({"height": height} if height else {}),
     )
     layout["annotations"][0]["yshift"] = -34  # the source line below the axis title
+    layout["annotations"][0]["text"] = wrap_for_screen(layout["annotations"][0]["text"], 140)
     return go.Figure(dict(data=traces, layout=layout))

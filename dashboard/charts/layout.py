@@ -2,6 +2,7 @@
 named "source", unwrapped in layout.meta for exports), and the WRO and UFLPA marks on time
 axes."""
 
+import textwrap
 from datetime import date
 
 import pandas as pd
@@ -14,6 +15,14 @@ SOURCE_ANNOTATION = "source"
 
 def _year_fraction(d: date) -> float:
     return d.year + (d.timetuple().tm_yday - 1) / 365.0
+
+
+def wrap_for_screen(text: str, width: int) -> str:
+    """`text` with a <br> every `width` characters or so (plotly does not wrap titles or
+    annotations: a long line runs off the chart)."""
+    return "<br>".join(
+        "<br>".join(textwrap.wrap(line, width)) or line for line in text.split("<br>")
+    )
 
 
 def _title_text(title: str, subtitle: str) -> str:
