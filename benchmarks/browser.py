@@ -133,7 +133,9 @@ SELECTOR_CHANGES: dict[str, Callable] = {
     "tomatoes": select_box("Product group"),
     "where_the_trade_went": select_box("Product"),
     "tomato_paste_world_trade": select_box("FAOSTAT series"),
+    "enforcement": radio("Industry"),
     "data_and_methods": select_box("Product group"),
+    "revisions": select_box("Source"),
     "wro_impact": radio("Scenario"),
     "exposure_modeller": radio("Scenario"),
 }

@@ -44,6 +44,27 @@ def colour_map(iso3s) -> dict[str, str]:
     return {c: partner_colour(c) for c in iso3s}
 
 
+def _luminance(hex_colour: str) -> float:
+    """WCAG 2.1 relative luminance of '#RRGGBB'."""
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def text_colour(hex_colour: str, minimum: float = 4.5) -> str:
+    """`hex_colour`, darkened just enough for text on white to reach `minimum` contrast
+    (WCAG 2.1 AA): a point's label keeps its series' hue and stays readable."""
+    colour = hex_colour
+    for step in range(50):
+        if 1.05 / (_luminance(colour) + 0.05) >= minimum:
+            return colour
+        factor = 1 - 0.02 * (step + 1)
+        colour = "#" + "".join(
+            f"{round(int(hex_colour[i : i + 2], 16) * factor):02X}" for i in (1, 3, 5)
+        )
+    return colour
+
+
 def _template() -> go.layout.Template:
     t = go.layout.Template()
     t.layout = go.Layout(

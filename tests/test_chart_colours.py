@@ -105,3 +105,19 @@ def test_chart_text_is_readable_on_the_chart_background():
         if Color(c).contrast(background, method="wcag21") < TEXT_MIN_CONTRAST
     }
     assert not low, f"chart text below {TEXT_MIN_CONTRAST}:1 on {background}: {low}"
+
+
+@pytest.mark.parametrize("colour", theme.OKABE_ITO + list(theme.PARTNER_COLOURS.values()))
+def test_a_point_label_keeps_its_hue_and_is_readable_on_white(colour):
+    """Point labels are drawn in their series' colour, darkened only as far as 4.5:1 needs:
+    a colour already readable is kept as it is."""
+    text = theme.text_colour(colour)
+    contrast = Color(text).contrast("white", method="wcag21")
+    assert contrast >= TEXT_MIN_CONTRAST
+    if Color(colour).contrast("white", method="wcag21") >= TEXT_MIN_CONTRAST:
+        assert text == colour
+    else:
+        assert contrast < TEXT_MIN_CONTRAST + 0.5  # no darker than needed
+        before, after = Color(colour).convert("oklch"), Color(text).convert("oklch")
+        if before["chroma"] > 0.02:  # greys have no hue to keep
+            assert abs(after["hue"] - before["hue"]) < 10

@@ -79,7 +79,7 @@ def points_chart(
                     if categories_on
                     else [("top center", "bottom center")[i % 2] for i in range(len(part))]
                 ),
-                textfont=dict(size=11, color=colour),
+                textfont=dict(size=11, color=theme.text_colour(colour)),
                 cliponaxis=False,
                 hovertext=part[hover].tolist(),
                 hovertemplate="%{hovertext}<extra>%{fullData.name}</extra>",
