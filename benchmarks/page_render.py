@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 import duckdb  # noqa: E402
 
-from etl.build import build, model_sql  # noqa: E402
+from etl.build import INTERMEDIATE_MODELS, build, model_sql  # noqa: E402
 
 # Marts that read stg_trade_flows; rebuilt after the synthetic rows go in. The rows go
 # into a per-source staging table (stg_trade_flows is a view over those).
@@ -75,9 +75,14 @@ def synthetic_warehouse(path: Path, rows: int) -> int:
         """,
         {"partners": partners, "hs6": hs6, "years": years},
     )
+    # The marts read the intermediate models, which the build drops before publishing.
+    for model in INTERMEDIATE_MODELS:
+        con.execute(f"create or replace table {model} as {model_sql(model)}")
     for mart in TRADE_MARTS:
         con.execute(f"drop table {mart}")
         con.execute(f"create table {mart} as {model_sql(mart)}")
+    for model in INTERMEDIATE_MODELS:
+        con.execute(f"drop table {model}")
     count = con.execute(
         "select count(*) from stg_trade_flows where dataset = 'synthetic_benchmark'"
     ).fetchone()[0]
