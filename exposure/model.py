@@ -190,25 +190,52 @@ def trend_growth(
     year = imports["year"].astype(int)
     window = imports[(year >= lo) & (year <= hi)]
     sums = window.groupby(["partner_iso3", "product_group", "year"])["value_usd"].sum()
+    fits = _log_linear_fits(sums[sums > 0].reset_index())
+    # every partner-group in the window, including those with no positive year
     out: dict[tuple[str, str], Growth] = {}
-    for (partner, group), series in sums.groupby(level=[0, 1]):
-        s = series.droplevel([0, 1])
-        out[(partner, group)] = _growth(partner, group, s[s > 0], lo, hi)
+    for partner, group in sums.index.droplevel(2).unique():
+        fit = fits.get((partner, group))
+        out[(partner, group)] = _growth(partner, group, fit, lo, hi)
     return out
 
 
-def _growth(partner: str, group: str, s: pd.Series, lo: int, hi: int) -> Growth:
-    if len(s) < MIN_TREND_POINTS:
-        rate = 0.0
-        how = f"only {len(s)} years with trade in {lo}-{hi}: {NO_TREND}"
-    else:
-        x = np.asarray(s.index, dtype=float)
-        y = np.log(np.asarray(s.to_numpy(), dtype=float))
-        rate = float(np.expm1(np.polyfit(x, y, 1)[0]))
-        how = (
-            f"log-linear fit over {len(s)} years {int(x.min())}-{int(x.max())}: "
-            f"{rate * 100:+.2f} % a year"
+def _log_linear_fits(positive: pd.DataFrame) -> dict[tuple[str, str], tuple[int, float, int, int]]:
+    """Per partner and group: (years with trade, least-squares slope of log value on year,
+    first year, last year), from sums, for all groups at once (one np.polyfit a group was
+    most of a large model run's time). The slope is NaN with fewer than 2 years."""
+    x = positive["year"].astype(float) - positive["year"].astype(float).min()
+    y = np.log(positive["value_usd"].astype(float))
+    frame = positive[["partner_iso3", "product_group"]].assign(
+        x=x, y=y, xx=x * x, xy=x * y, year=positive["year"].astype(int)
+    )
+    g = frame.groupby(["partner_iso3", "product_group"], sort=False).agg(
+        n=("x", "size"),
+        sx=("x", "sum"),
+        sy=("y", "sum"),
+        sxx=("xx", "sum"),
+        sxy=("xy", "sum"),
+        first=("year", "min"),
+        last=("year", "max"),
+    )
+    denominator = g["n"] * g["sxx"] - g["sx"] ** 2
+    slope = (g["n"] * g["sxy"] - g["sx"] * g["sy"]) / denominator.where(denominator != 0)
+    return {
+        key: (int(n), float(b), int(first), int(last))
+        for key, n, b, first, last in zip(
+            g.index, g["n"], slope, g["first"], g["last"], strict=True
         )
+    }
+
+
+def _growth(partner: str, group: str, fit, lo: int, hi: int) -> Growth:
+    n = fit[0] if fit else 0
+    if n < MIN_TREND_POINTS:
+        rate = 0.0
+        how = f"only {n} years with trade in {lo}-{hi}: {NO_TREND}"
+    else:
+        _, slope, first, last = fit
+        rate = float(np.expm1(slope))
+        how = f"log-linear fit over {n} years {first}-{last}: {rate * 100:+.2f} % a year"
     return Growth(
         rate,
         Assumption(
