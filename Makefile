@@ -48,7 +48,7 @@ test: $(BIN)/.installed-dev ## set up and run the whole test suite (unit, AppTes
 
 # The pure tests: no AppTest, browser, kaleido or warehouse build (markers in pyproject.toml).
 test-fast: $(BIN)/.installed-dev ## run the pure tests (under 15 s), for every change
-	$(BIN)/python -m pytest -q -m "not apptest and not browser and not kaleido and not slow"
+	$(BIN)/python -m pytest -q -n auto -m "not apptest and not browser and not kaleido and not slow"
 
 lint: $(BIN)/.installed-dev ## ruff lint and format check
 	$(BIN)/ruff check .
