@@ -78,21 +78,23 @@ def actual_values(imports: pd.DataFrame, years: Iterable[int]) -> pd.DataFrame:
     no trade); a year with no data at all for the partner is NaN.
     """
     check_imports(imports)
-    imports = countries_only(imports)
+    imports = countries_only(imports).assign(year=lambda d: d["year"].astype("int64"))
     years = [int(y) for y in years]
-    sums = imports.groupby(["partner_iso3", "product_group", "year"])["value_usd"].sum()
-    partner_years = imports.groupby("partner_iso3")["year"].apply(lambda s: set(s.astype(int)))
-    rows = []
-    for partner in sorted(partner_years.index):
-        groups = sorted(set(imports.loc[imports["partner_iso3"] == partner, "product_group"]))
-        for group in groups:
-            for year in years:
-                if year not in partner_years[partner]:
-                    value = np.nan
-                else:
-                    value = float(sums.get((partner, group, year), 0.0))
-                rows.append((partner, group, year, value))
-    return pd.DataFrame(rows, columns=["partner_iso3", "product_group", "year", "actual_usd"])
+    keys = ["partner_iso3", "product_group"]
+    sums = imports.groupby([*keys, "year"], as_index=False)["value_usd"].sum()
+    reported = imports[["partner_iso3", "year"]].drop_duplicates().assign(_reported=True)
+    # every group a partner ever traded, in every asked year, in the order of the years
+    grid = (
+        imports[keys]
+        .drop_duplicates()
+        .merge(pd.DataFrame({"year": years, "_order": range(len(years))}), how="cross")
+    )
+    grid = grid.merge(sums, on=[*keys, "year"], how="left").merge(
+        reported, on=["partner_iso3", "year"], how="left"
+    )
+    actual = grid["value_usd"].astype(float).fillna(0.0).where(grid["_reported"].notna())
+    out = grid.assign(actual_usd=actual).sort_values([*keys, "_order"], ignore_index=True)
+    return out[["partner_iso3", "product_group", "year", "actual_usd"]]
 
 
 def _pct(error: pd.Series, actual: pd.Series) -> pd.Series:
