@@ -21,15 +21,21 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from exposure.assumptions import DATA, Assumption, Scenario
-from exposure.domain import AGGREGATE_PARTNERS, CHINA, WRO_YEAR
-
-COUNTERFACTUALS = ("constant", "trend")
-TREND_YEARS = (2015, 2019)  # pre-WRO window for the optional trend counterfactual
-MIN_TREND_POINTS = 3
-NO_TREND = "no trend, held constant"  # in the note of a trend that could not be fitted
-
-REQUIRED_COLUMNS = ("value_basis", "partner_iso3", "product_group", "year", "value_usd")
+from exposure.assumptions import Assumption, Scenario
+from exposure.counterfactual import (  # noqa: F401  (re-exported: tests, impact_view)
+    COUNTERFACTUALS,
+    NO_TREND,
+    counterfactual_path,
+    trend_growth,
+)
+from exposure.domain import CHINA, WRO_YEAR
+from exposure.imports_table import (  # noqa: F401  (re-exported: backtest, exposure)
+    REQUIRED_COLUMNS,
+    baseline,
+    check_imports,
+    countries_only,
+    one_basis,
+)
 
 AT_RISK_COLUMNS = [
     "partner_iso3",
@@ -84,49 +90,6 @@ class ModelResult:
         return Scenario(self.scenario, self.base_year, self.assumptions).frame()
 
 
-def check_imports(imports: pd.DataFrame) -> str:
-    """Validate the input frame; return its single value basis."""
-    missing = [c for c in REQUIRED_COLUMNS if c not in imports.columns]
-    if missing:
-        raise ValueError(f"imports frame lacks columns {missing}")
-    bases = sorted(set(imports["value_basis"].dropna().astype(str)))
-    if len(bases) != 1:
-        raise ValueError(
-            f"imports must hold exactly one value basis, found {bases}: select one "
-            "(e.g. imports[imports.value_basis == 'CIF']); customs and CIF values never mix"
-        )
-    if (pd.to_numeric(imports["value_usd"], errors="coerce") < 0).any():
-        raise ValueError("imports hold negative values")
-    return bases[0]
-
-
-def countries_only(imports: pd.DataFrame) -> pd.DataFrame:
-    """Drop aggregate partners (World) so totals are not counted as a partner."""
-    return imports[~imports["partner_iso3"].isin(AGGREGATE_PARTNERS)]
-
-
-def one_basis(imports: pd.DataFrame, value_basis: str) -> pd.DataFrame:
-    """The rows of one value basis ("CIF" for Comtrade, "customs" for Census)."""
-    return imports[imports["value_basis"] == value_basis].copy()
-
-
-def baseline(imports: pd.DataFrame, base_year: int) -> pd.DataFrame:
-    """US imports by partner and product group in the base year (value_usd > 0 only)."""
-    check_imports(imports)
-    imports = countries_only(imports)
-    rows = imports[imports["year"].astype(int) == int(base_year)]
-    if rows.empty:
-        years = sorted(set(imports["year"].astype(int)))
-        raise ValueError(f"no imports in base year {base_year}; years in the data: {years}")
-    out = (
-        rows.groupby(["partner_iso3", "product_group"], as_index=False)["value_usd"]
-        .sum()
-        .rename(columns={"value_usd": "base_value_usd"})
-    )
-    out = out[out["base_value_usd"] > 0]
-    return out.sort_values(["partner_iso3", "product_group"], ignore_index=True)
-
-
 def channel_of(partner: str) -> str:
     return "direct" if partner == CHINA else "indirect"
 
@@ -169,121 +132,6 @@ def trade_at_risk(imports: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows, columns=AT_RISK_COLUMNS)
-
-
-@dataclass(frozen=True)
-class Growth:
-    rate: float
-    assumption: Assumption
-
-
-def trend_growth(
-    imports: pd.DataFrame, years: tuple[int, int] = TREND_YEARS
-) -> dict[tuple[str, str], Growth]:
-    """Annual growth rate per partner and group: log-linear fit over `years` (2015-2019).
-
-    Fewer than MIN_TREND_POINTS years with trade: growth 0, said in the note.
-    """
-    check_imports(imports)
-    imports = countries_only(imports)
-    lo, hi = years
-    year = imports["year"].astype(int)
-    window = imports[(year >= lo) & (year <= hi)]
-    sums = window.groupby(["partner_iso3", "product_group", "year"])["value_usd"].sum()
-    fits = _log_linear_fits(sums[sums > 0].reset_index())
-    # every partner-group in the window, including those with no positive year
-    out: dict[tuple[str, str], Growth] = {}
-    for partner, group in sums.index.droplevel(2).unique():
-        fit = fits.get((partner, group))
-        out[(partner, group)] = _growth(partner, group, fit, lo, hi)
-    return out
-
-
-def _log_linear_fits(positive: pd.DataFrame) -> dict[tuple[str, str], tuple[int, float, int, int]]:
-    """Per partner and group: (years with trade, least-squares slope of log value on year,
-    first year, last year), from sums, for all groups at once (one np.polyfit a group was
-    most of a large model run's time). The slope is NaN with fewer than 2 years."""
-    x = positive["year"].astype(float) - positive["year"].astype(float).min()
-    y = np.log(positive["value_usd"].astype(float))
-    frame = positive[["partner_iso3", "product_group"]].assign(
-        x=x, y=y, xx=x * x, xy=x * y, year=positive["year"].astype(int)
-    )
-    g = frame.groupby(["partner_iso3", "product_group"], sort=False).agg(
-        n=("x", "size"),
-        sx=("x", "sum"),
-        sy=("y", "sum"),
-        sxx=("xx", "sum"),
-        sxy=("xy", "sum"),
-        first=("year", "min"),
-        last=("year", "max"),
-    )
-    denominator = g["n"] * g["sxx"] - g["sx"] ** 2
-    slope = (g["n"] * g["sxy"] - g["sx"] * g["sy"]) / denominator.where(denominator != 0)
-    return {
-        key: (int(n), float(b), int(first), int(last))
-        for key, n, b, first, last in zip(
-            g.index, g["n"], slope, g["first"], g["last"], strict=True
-        )
-    }
-
-
-def _growth(partner: str, group: str, fit, lo: int, hi: int) -> Growth:
-    n = fit[0] if fit else 0
-    if n < MIN_TREND_POINTS:
-        rate = 0.0
-        how = f"only {n} years with trade in {lo}-{hi}: {NO_TREND}"
-    else:
-        _, slope, first, last = fit
-        rate = float(np.expm1(slope))
-        how = f"log-linear fit over {n} years {first}-{last}: {rate * 100:+.2f} % a year"
-    return Growth(
-        rate,
-        Assumption(
-            "trend_growth",
-            rate,
-            "annual growth rate of the counterfactual",
-            DATA,
-            ("mart_us_imports_by_year_partner_group",),
-            "",
-            f"{partner} {group}: {how}.",
-            f"{partner}:{group}",
-        ),
-    )
-
-
-def counterfactual_path(
-    imports: pd.DataFrame,
-    base_year: int,
-    years: Iterable[int],
-    counterfactual: str = "constant",
-) -> tuple[pd.DataFrame, tuple[Assumption, ...]]:
-    """No-WRO imports by year: the base year held constant, or grown at the 2015-2019 trend."""
-    if counterfactual not in COUNTERFACTUALS:
-        raise ValueError(f"counterfactual must be one of {COUNTERFACTUALS}")
-    base = baseline(imports, base_year)
-    growth = trend_growth(imports) if counterfactual == "trend" else {}
-    rows = []
-    for r in base.itertuples(index=False):
-        g = growth.get((r.partner_iso3, r.product_group))
-        rate = g.rate if g else 0.0
-        for year in years:
-            rows.append(
-                {
-                    "year": int(year),
-                    "partner_iso3": r.partner_iso3,
-                    "product_group": r.product_group,
-                    "counterfactual_usd": r.base_value_usd
-                    * (1.0 + rate) ** (int(year) - base_year),
-                }
-            )
-    used = tuple(
-        growth[(r.partner_iso3, r.product_group)].assumption
-        for r in base.itertuples(index=False)
-        if (r.partner_iso3, r.product_group) in growth
-    )
-    return pd.DataFrame(
-        rows, columns=["year", "partner_iso3", "product_group", "counterfactual_usd"]
-    ), used
 
 
 def projection_years(
