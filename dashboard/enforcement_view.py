@@ -80,6 +80,16 @@ def hover(title: str, figure: str, kind: str, source: str, published, url) -> st
     return "<br>".join(p for p in parts if p)
 
 
+def cited_hovers(df: pd.DataFrame, titles: list[str], figures: list[str] | None = None) -> list:
+    """Each row's hover from its cited figure's columns (value_text, qualifier_kind,
+    source_name, publication_date, url), under `titles`; `figures` replaces value_text."""
+    figures = list(df["value_text"]) if figures is None else figures
+    return [
+        hover(title, figure, r.qualifier_kind, r.source_name, r.publication_date, r.url)
+        for title, figure, r in zip(titles, figures, df.itertuples(), strict=True)
+    ]
+
+
 def label(value_text: str, kind: str) -> str:
     """A point's label: the source's words for a qualified figure, none for an exact one."""
     return "" if kind == "exact" else value_text
@@ -99,17 +109,11 @@ def snapshot_frame(snapshots: pd.DataFrame, industry: str, measure: str) -> pd.D
     df["result"] = df["exam_result"].map(RESULTS)
     df["as_of"] = df.apply(lambda r: as_of_words(r["as_of_date"], r["as_of_precision"]), axis=1)
     df["label"] = [label(v, k) for v, k in zip(df["value_text"], df["qualifier_kind"], strict=True)]
-    df["hover"] = [
-        hover(
-            f"{r.result}, {day(r.counted_from)} to {r.as_of}",
-            with_unit(r.value_text, r.unit),
-            r.qualifier_kind,
-            r.source_name,
-            r.publication_date,
-            r.url,
-        )
-        for r in df.itertuples()
-    ]
+    df["hover"] = cited_hovers(
+        df,
+        [f"{r.result}, {day(r.counted_from)} to {r.as_of}" for r in df.itertuples()],
+        [with_unit(r.value_text, r.unit) for r in df.itertuples()],
+    )
     order = list(RESULTS.values())
     df["_order"] = df["result"].map(order.index)
     return df.sort_values(["_order", "as_of_date"]).drop(columns="_order")
@@ -194,17 +198,11 @@ def industry_comparison(figures: pd.DataFrame, measure: str) -> pd.DataFrame:
     df = with_windows(df[both]).sort_values(["period_start", "period_end_text", "industry"])
     df["series"] = df["industry"].map(INDUSTRIES)
     df["label"] = df["value_text"]  # few points: each labelled, in its source's words
-    df["hover"] = [
-        hover(
-            f"{r.series}, {r.window}",
-            with_unit(r.value_text, r.unit),
-            r.qualifier_kind,
-            r.source_name,
-            r.publication_date,
-            r.url,
-        )
-        for r in df.itertuples()
-    ]
+    df["hover"] = cited_hovers(
+        df,
+        [f"{r.series}, {r.window}" for r in df.itertuples()],
+        [with_unit(r.value_text, r.unit) for r in df.itertuples()],
+    )
     return df.sort_values(["series", "period_start"], ascending=[True, True])
 
 
@@ -233,17 +231,7 @@ def countries_frame(snapshots: pd.DataFrame) -> pd.DataFrame:
         f"{day(c)} to {a}" for c, a in zip(df["counted_from"], df["as_of"], strict=True)
     ]
     df["label"] = df["value_text"]  # every country figure is worded ("roughly", "nearly")
-    df["hover"] = [
-        hover(
-            f"{r.country}, {r.series}",
-            r.value_text,
-            r.qualifier_kind,
-            r.source_name,
-            r.publication_date,
-            r.url,
-        )
-        for r in df.itertuples()
-    ]
+    df["hover"] = cited_hovers(df, [f"{r.country}, {r.series}" for r in df.itertuples()])
     return df.sort_values(["as_of_date", "value_number"], ascending=[True, False])
 
 
