@@ -69,7 +69,11 @@ def _group_rows(order: list[str]) -> dict:
     """One row per product group, top to bottom in `order`, each row 40 px high."""
     return dict(
         yaxis=dict(
-            autorange="reversed", type="category", categoryorder="array", categoryarray=order
+            autorange="reversed",
+            type="category",
+            categoryorder="array",
+            categoryarray=order,
+            automargin=True,  # room for the longest group name beyond the 70 px margin
         ),
         height=max(380, 200 + 40 * len(order)),
         margin=dict(l=70, r=30, t=90, b=150),  # room for a source line of three lines

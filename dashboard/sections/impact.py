@@ -199,7 +199,8 @@ def at_risk(r: Run) -> list:
         r.labels,
         "Assumptions behind trade at risk",
     )
-    return [Row([[chart], side], widths=[3, 2])]
+    # Full width: the group names take half of a 3/5 column and were cut off there.
+    return [chart, *side]
 
 
 def backtest(r: Run) -> list:
