@@ -90,6 +90,29 @@ def cached_query(func):
     return wrapper
 
 
+def shared_build(func):
+    """Cache what a section builds for given widget values, across sessions, per database
+    version: a new visitor's page and every rerun reuse the blocks the first one built.
+
+    The blocks (frames, figures) are shared objects, not copies: st.cache_data would
+    unpickle every figure through plotly's validation, which costs as much as building it.
+    They are read-only after the build: render copies a figure before changing it and the
+    export stamps a copy."""
+
+    name = f"{func.__module__}.{func.__qualname__}"
+
+    @st.cache_resource(show_spinner=False, max_entries=256)
+    def _cached(build_name: str, version: str, args: tuple):
+        return tuple(func(*args))
+
+    @functools.wraps(func)
+    def wrapper(*args):
+        return list(_cached(name, warehouse_version(), tuple(_freeze(a) for a in args)))
+
+    wrapper.uncached = func
+    return wrapper
+
+
 def _freeze(value):
     if isinstance(value, set | frozenset):
         return tuple(sorted(value))

@@ -11,6 +11,7 @@ from dashboard import charts, entity_list_view, filters, forced_labor_view, quer
 from dashboard import enforcement_trade as trade
 from dashboard import enforcement_view as view
 from dashboard.blocks import Box, Chart, Metric, Note, Prose, Row, Table
+from dashboard.db import shared_build
 from dashboard.page import Page, Section
 from dashboard.render import source_line
 
@@ -58,6 +59,7 @@ def enforcement_source() -> str:
     return source_line(["uflpa_snapshots_transcribed"])
 
 
+@shared_build
 def latest() -> list:
     """The latest published totals, each with its date, words and source."""
     totals = queries.uflpa_latest_totals()
@@ -75,8 +77,13 @@ def latest() -> list:
 
 
 def over_time() -> list:
-    snapshots = queries.uflpa_snapshots()
     industry = filters.radio("Industry", view.INDUSTRIES, "enf_industry", default=view.ALL)
+    return over_time_for(industry)
+
+
+@shared_build
+def over_time_for(industry: str) -> list:
+    snapshots = queries.uflpa_snapshots()
     words = view.INDUSTRIES[industry]
     out = [Prose("enforcement/snapshots.md", "caption")]
     for measure, chart_id in (("shipments", "uflpa_shipments"), ("value", "uflpa_value")):
@@ -112,8 +119,13 @@ def over_time() -> list:
 
 
 def industries() -> list:
-    figures = queries.uflpa_figures()
     measure = filters.radio("Measure", MEASURES, "enf_measure", default="shipments")
+    return industries_for(measure)
+
+
+@shared_build
+def industries_for(measure: str) -> list:
+    figures = queries.uflpa_figures()
     df = view.industry_comparison(figures, measure)
     what = f"UFLPA {MEASURE_WORDS[measure]}"
     out = [Prose("enforcement/industries.md", "caption")]
@@ -163,6 +175,7 @@ def industries() -> list:
     ]
 
 
+@shared_build
 def countries() -> list:
     snapshots = queries.uflpa_snapshots()
     df = view.countries_frame(snapshots)
@@ -205,6 +218,7 @@ def countries() -> list:
     ]
 
 
+@shared_build
 def entity_list() -> list:
     notices = queries.entity_list()
     df = entity_list_view.entity_frame(notices)
@@ -240,6 +254,7 @@ def entity_list() -> list:
 # --- trade beside enforcement -------------------------------------------------------------------
 
 
+@shared_build
 def imports() -> list:
     df = queries.textile_imports_by_month(("WLD", "CHN"))
     out = [Prose("enforcement/imports.md", "caption")]
@@ -295,6 +310,7 @@ def imports() -> list:
 # --- periods, all forced-labor actions, what is not published -----------------------------------
 
 
+@shared_build
 def periods() -> list:
     figures = queries.uflpa_figures()
     own = view.with_windows(figures[~figures["is_cumulative"]])
