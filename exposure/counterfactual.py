@@ -109,25 +109,26 @@ def counterfactual_path(
         raise ValueError(f"counterfactual must be one of {COUNTERFACTUALS}")
     base = baseline(imports, base_year)
     growth = trend_growth(imports) if counterfactual == "trend" else {}
-    rows = []
-    for r in base.itertuples(index=False):
-        g = growth.get((r.partner_iso3, r.product_group))
-        rate = g.rate if g else 0.0
-        for year in years:
-            rows.append(
-                {
-                    "year": int(year),
-                    "partner_iso3": r.partner_iso3,
-                    "product_group": r.product_group,
-                    "counterfactual_usd": r.base_value_usd
-                    * (1.0 + rate) ** (int(year) - base_year),
-                }
-            )
-    used = tuple(
-        growth[(r.partner_iso3, r.product_group)].assumption
-        for r in base.itertuples(index=False)
-        if (r.partner_iso3, r.product_group) in growth
+    rates = [
+        growth[k].rate if k in growth else 0.0
+        for k in zip(base["partner_iso3"], base["product_group"], strict=True)
+    ]
+    years = [int(y) for y in years]
+    # One row per base row and year, base rows first (as the model reads them).
+    n = len(years)
+    out = pd.DataFrame(
+        {
+            "year": np.tile(np.array(years, dtype="int64"), len(base)),
+            "partner_iso3": np.repeat(base["partner_iso3"].to_numpy(), n),
+            "product_group": np.repeat(base["product_group"].to_numpy(), n),
+        }
     )
-    return pd.DataFrame(
-        rows, columns=["year", "partner_iso3", "product_group", "counterfactual_usd"]
-    ), used
+    value = np.repeat(base["base_value_usd"].to_numpy(dtype=float), n)
+    rate = np.repeat(np.array(rates, dtype=float), n)
+    out["counterfactual_usd"] = value * (1.0 + rate) ** (out["year"].to_numpy() - base_year)
+    used = tuple(
+        growth[k].assumption
+        for k in zip(base["partner_iso3"], base["product_group"], strict=True)
+        if k in growth
+    )
+    return out, used

@@ -16,7 +16,7 @@ def check_imports(imports: pd.DataFrame) -> str:
     missing = [c for c in REQUIRED_COLUMNS if c not in imports.columns]
     if missing:
         raise ValueError(f"imports frame lacks columns {missing}")
-    bases = sorted(set(imports["value_basis"].dropna().astype(str)))
+    bases = sorted(str(b) for b in imports["value_basis"].dropna().astype(str).unique())
     if len(bases) != 1:
         raise ValueError(
             f"imports must hold exactly one value basis, found {bases}: select one "
@@ -43,7 +43,7 @@ def baseline(imports: pd.DataFrame, base_year: int) -> pd.DataFrame:
     imports = countries_only(imports)
     rows = imports[imports["year"].astype(int) == int(base_year)]
     if rows.empty:
-        years = sorted(set(imports["year"].astype(int)))
+        years = sorted(int(y) for y in imports["year"].astype(int).unique())
         raise ValueError(f"no imports in base year {base_year}; years in the data: {years}")
     out = (
         rows.groupby(["partner_iso3", "product_group"], as_index=False)["value_usd"]

@@ -114,24 +114,29 @@ def trade_at_risk(imports: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
     """
     base = baseline(imports, scenario.base_year)
     enforcement = scenario.enforcement(None)
-    rows = []
-    for r in base.itertuples(index=False):
-        share = exposure_share(scenario, r.partner_iso3, r.product_group)
-        exposed = r.base_value_usd * share
-        rows.append(
-            {
-                "partner_iso3": r.partner_iso3,
-                "product_group": r.product_group,
-                "channel": channel_of(r.partner_iso3),
-                "base_year": scenario.base_year,
-                "base_value_usd": r.base_value_usd,
-                "exposure_share": share,
-                "exposed_value_usd": exposed,
-                "enforcement": enforcement,
-                "at_risk_value_usd": exposed * enforcement,
-            }
-        )
-    return pd.DataFrame(rows, columns=AT_RISK_COLUMNS)
+    share = pd.Series(
+        [
+            exposure_share(scenario, p, g)
+            for p, g in zip(base["partner_iso3"], base["product_group"], strict=True)
+        ],
+        index=base.index,
+        dtype=float,
+    )
+    exposed = base["base_value_usd"] * share
+    out = pd.DataFrame(
+        {
+            "partner_iso3": base["partner_iso3"],
+            "product_group": base["product_group"],
+            "channel": base["partner_iso3"].map(channel_of),
+            "base_year": scenario.base_year,
+            "base_value_usd": base["base_value_usd"],
+            "exposure_share": share,
+            "exposed_value_usd": exposed,
+            "enforcement": enforcement,
+            "at_risk_value_usd": exposed * enforcement,
+        }
+    )
+    return out[AT_RISK_COLUMNS].reset_index(drop=True)
 
 
 def projection_years(
@@ -155,38 +160,46 @@ def run_model(
     substitution = scenario.value("substitution")
 
     path = cf.copy()
-    path["channel"] = [channel_of(p) for p in path["partner_iso3"]]
-    path["ramp"] = [scenario.ramp(int(y)) for y in path["year"]]
-    path["enforcement"] = [
-        scenario.enforcement(int(y)) if int(y) >= WRO_YEAR else 0.0 for y in path["year"]
-    ]
-    shares = {
-        (p, g): exposure_share(scenario, p, g)
-        for p, g in set(zip(path["partner_iso3"], path["product_group"], strict=True))
-    }
-    path["exposure_share"] = [
-        shares[(p, g)] for p, g in zip(path["partner_iso3"], path["product_group"], strict=True)
-    ]
+    # Each of these depends on the year or the (partner, group) alone: computed once per
+    # distinct value and mapped, not once per row (thousands of rows at every partner).
+    path["channel"] = path["partner_iso3"].map(channel_of)
+    years_in = sorted(set(path["year"].astype(int)))
+    path["ramp"] = path["year"].astype(int).map({y: scenario.ramp(y) for y in years_in})
+    path["enforcement"] = (
+        path["year"]
+        .astype(int)
+        .map({y: scenario.enforcement(y) if y >= WRO_YEAR else 0.0 for y in years_in})
+    )
+    pairs = path[["partner_iso3", "product_group"]].drop_duplicates()
+    shares = pairs.assign(
+        exposure_share=[
+            exposure_share(scenario, p, g)
+            for p, g in zip(pairs["partner_iso3"], pairs["product_group"], strict=True)
+        ]
+    )
+    path = path.merge(shares, on=["partner_iso3", "product_group"], how="left")
     effect = (path["exposure_share"] * path["enforcement"] * path["ramp"]).clip(0.0, 1.0)
     path["lost_usd"] = path["counterfactual_usd"] * effect
-    path["replacement_usd"] = 0.0
 
     # Substitution: a share of all lost supply in a group-year is replaced by other
     # partners; the `in_data_capture` part of it goes to the third countries in the
     # data, split in proportion to their counterfactual imports; the rest (and all of
     # it where no third country in the data trades the group) to partners outside.
-    outside = {}
-    for (year, group), idx in path.groupby(["year", "product_group"]).groups.items():
-        block = path.loc[idx]
-        pool = substitution * block["lost_usd"].sum()
-        takers = block[(block["partner_iso3"] != CHINA) & (block["counterfactual_usd"] > 0)]
-        weight = takers["counterfactual_usd"].sum()
-        inside = pool * scenario.value("in_data_capture", group, 0.0) if weight > 0 else 0.0
-        if inside > 0:
-            path.loc[takers.index, "replacement_usd"] = (
-                inside * takers["counterfactual_usd"] / weight
-            )
-        outside[(year, group)] = pool - inside
+    key = [path["year"], path["product_group"]]
+    taker = (path["partner_iso3"] != CHINA) & (path["counterfactual_usd"] > 0)
+    pool = substitution * path["lost_usd"].groupby(key).transform("sum")
+    weight = path["counterfactual_usd"].where(taker, 0.0).groupby(key).transform("sum")
+    capture = path["product_group"].map(
+        {g: scenario.value("in_data_capture", g, 0.0) for g in set(path["product_group"])}
+    )
+    inside = (pool * capture).where(weight > 0, 0.0)
+    share_of_inside = (path["counterfactual_usd"] / weight.where(weight > 0)).where(taker, 0.0)
+    path["replacement_usd"] = (inside * share_of_inside).where(inside > 0, 0.0)
+    outside = (
+        pd.DataFrame({"year": path["year"], "product_group": path["product_group"]})
+        .assign(outside=pool - inside)
+        .drop_duplicates(["year", "product_group"])
+    )
 
     path["projected_usd"] = path["counterfactual_usd"] - path["lost_usd"] + path["replacement_usd"]
     path["effect_usd"] = path["projected_usd"] - path["counterfactual_usd"]
@@ -199,10 +212,11 @@ def run_model(
         .sum()
         .sort_values(["product_group", "year"], ignore_index=True)
     )
-    totals["replacement_outside_data_usd"] = [
-        outside.get((y, g), 0.0)
-        for y, g in zip(totals["year"], totals["product_group"], strict=True)
-    ]
+    totals["replacement_outside_data_usd"] = (
+        totals.merge(outside, on=["year", "product_group"], how="left")["outside"]
+        .fillna(0.0)
+        .to_numpy()
+    )
     # All partners, in and out of the data: only the non-replaced part is lost.
     totals["net_change_all_partners_usd"] = 0.0 - (1.0 - substitution) * totals["lost_usd"]
 
