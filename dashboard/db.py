@@ -90,18 +90,22 @@ def cached_query(func):
     return wrapper
 
 
-def shared_build(func):
+def shared_build(func=None, *, hash_funcs: dict | None = None):
     """Cache what a section builds for given widget values, across sessions, per database
     version: a new visitor's page and every rerun reuse the blocks the first one built.
+    `hash_funcs`: how to key an argument Streamlit cannot hash cheaply (a model run by its
+    settings, not its frames).
 
     The blocks (frames, figures) are shared objects, not copies: st.cache_data would
     unpickle every figure through plotly's validation, which costs as much as building it.
     They are read-only after the build: render copies a figure before changing it and the
     export stamps a copy."""
 
+    if func is None:
+        return functools.partial(shared_build, hash_funcs=hash_funcs)
     name = f"{func.__module__}.{func.__qualname__}"
 
-    @st.cache_resource(show_spinner=False, max_entries=256)
+    @st.cache_resource(show_spinner=False, max_entries=256, hash_funcs=hash_funcs)
     def _cached(build_name: str, version: str, args: tuple):
         return tuple(func(*args))
 

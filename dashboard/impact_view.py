@@ -10,6 +10,7 @@ import pandas as pd
 
 import exposure
 from dashboard import text, theme
+from dashboard.suppliers_view import CHART_LINES, OTHER_CHOSEN
 from dashboard.text import md
 from exposure.assumptions import ASSUMPTION, USER
 from exposure.backtest import actual_values
@@ -75,8 +76,10 @@ def changed_text(scenario: exposure.Scenario, labels: dict[str, str]) -> str:
 
 
 def column_map(df: pd.DataFrame, key: str, value: str) -> dict:
-    """{key: value} over a frame's rows (e.g. product group -> its label)."""
-    return dict(zip(df[key], df[value], strict=True))
+    """{key: value} over a frame's rows (e.g. product group -> its label); the last row of
+    a key wins."""
+    pairs = df[[key, value]].drop_duplicates(key, keep="last")
+    return dict(zip(pairs[key], pairs[value], strict=True))
 
 
 def chart_source(source: str) -> str:
@@ -202,6 +205,25 @@ def at_risk_frame(result, imports: pd.DataFrame, labels: dict, names: dict) -> p
     df["sort_order"] = df["product_group"].map(order)
     df["partner"] = df["partner_iso3"].map(lambda p: names.get(p, p))
     return df
+
+
+def at_risk_chart_frame(df: pd.DataFrame, lines: int = CHART_LINES) -> pd.DataFrame:
+    """The at-risk frame as the chart stacks it: China and the partners with the most trade
+    at risk, at most `lines` in all, the rest summed per product group into one "all other
+    partners" bar. The table and the downloads keep every partner."""
+    totals = df.groupby("partner_iso3")["at_risk_value_usd"].sum()
+    if len(totals) <= lines:
+        return df
+    others = totals.drop(CHINA, errors="ignore").sort_values(ascending=False, kind="stable")
+    kept = ([CHINA] if CHINA in totals.index else []) + list(others.index)
+    shown = kept[: lines - 1]
+    rest = df[~df["partner_iso3"].isin(shown)]
+    merged = rest.groupby(["product_group_label", "sort_order"], as_index=False)[
+        "at_risk_value_usd"
+    ].sum()
+    merged["partner_iso3"] = OTHER_CHOSEN
+    merged["partner"] = f"All other partners ({rest['partner_iso3'].nunique()})"
+    return pd.concat([df[df["partner_iso3"].isin(shown)], merged], ignore_index=True)
 
 
 def at_risk_summary(df: pd.DataFrame, base: int) -> str:

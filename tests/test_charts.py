@@ -194,3 +194,44 @@ def test_only_the_wro_and_uflpa_are_marked_over_decades():
     )
     assert len(charts.events_to_mark(events, 10)) == 4
     assert set(charts.events_to_mark(events, 40)["event_id"]) == {"region_wro", "uflpa"}
+
+
+def synthetic_at_risk(partners: list[str]) -> pd.DataFrame:
+    """Trade at risk by group and partner; SYNTHETIC values (partner i has i + 1)."""
+    rows = [
+        {
+            "product_group_label": label,
+            "sort_order": order,
+            "partner_iso3": iso3,
+            "partner": f"name of {iso3}",
+            "at_risk_value_usd": float(i + 1),
+        }
+        for order, label in enumerate(["Cotton apparel", "Tomato paste"])
+        for i, iso3 in enumerate(partners)
+    ]
+    return pd.DataFrame(rows)
+
+
+def test_the_at_risk_chart_stacks_at_most_eight_partners_and_keeps_every_total():
+    from dashboard.impact_view import at_risk_chart_frame
+
+    partners = ["CHN", "VNM", "MEX", "IND", "BGD", "KHM", "IDN", "PAK", "TUR", "EGY", "PER"]
+    df = synthetic_at_risk(partners)
+    capped = at_risk_chart_frame(df)
+    fig = charts.at_risk_chart(capped, title="t", subtitle="s", x_title="USD", source="src")
+    names = [t.name for t in fig.data]
+    assert len(names) == 8
+    assert names[0] == "name of CHN"  # China first, though its value is the smallest
+    assert names[-1] == "All other partners (4)"  # VNM, MEX, IND, BGD: the 4 smallest
+    assert fig.data[-1].marker.color == theme.OTHER_COLOUR
+    assert len({t.marker.color for t in fig.data}) == 8  # no two partners share a colour
+    for label in ("Cotton apparel", "Tomato paste"):
+        shown = sum(x for t in fig.data for x, y in zip(t.x, t.y, strict=True) if y == label)
+        assert shown == df.loc[df["product_group_label"] == label, "at_risk_value_usd"].sum()
+
+
+def test_few_partners_are_stacked_as_they_are():
+    from dashboard.impact_view import at_risk_chart_frame
+
+    df = synthetic_at_risk(["CHN", "VNM", "MEX"])
+    assert at_risk_chart_frame(df) is df

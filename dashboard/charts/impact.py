@@ -5,7 +5,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import theme
-from dashboard.charts.layout import figure_layout, year_axis
+from dashboard.charts.layout import distinct_colours, figure_layout, year_axis
 
 PROJECTION_LINES = {
     # column: (legend name, dash, use the partner colour)
@@ -83,16 +83,20 @@ def _group_rows(order: list[str]) -> dict:
 def at_risk_chart(
     df: pd.DataFrame, *, title: str, subtitle: str, x_title: str, source: str
 ) -> go.Figure:
-    """Trade at risk by product group, stacked by partner (China in its colour).
+    """Trade at risk by product group, stacked by partner: China first in its colour, each
+    other partner in a colour of its own, and a code that is not a country (a sum of other
+    partners) last, in grey.
 
     `df`: product_group_label, sort_order, partner_iso3, partner, at_risk_value_usd.
     """
     part = df.sort_values(["sort_order", "partner_iso3"])
     order = list(dict.fromkeys(part["product_group_label"]))
-    partners = sorted(set(part["partner_iso3"]), key=lambda p: (p != "CHN", p))
+    partners = sorted(set(part["partner_iso3"]), key=lambda p: (p != "CHN", len(p) != 3, p))
+    colours = distinct_colours([p for p in partners if len(p) == 3])
+    rows_of = dict(tuple(part.groupby("partner_iso3", sort=False)))
     traces = []
     for iso3 in partners:
-        rows = part[part["partner_iso3"] == iso3]
+        rows = rows_of[iso3]
         traces.append(
             dict(
                 type="bar",
@@ -101,7 +105,7 @@ def at_risk_chart(
                 y=rows["product_group_label"].tolist(),
                 name=str(rows["partner"].iloc[0]),
                 meta=iso3,
-                marker=dict(color=theme.partner_colour(iso3)),
+                marker=dict(color=colours.get(iso3, theme.OTHER_COLOUR)),
                 hovertemplate="%{y}: $%{x:,.4s}<extra>%{fullData.name}</extra>",
             )
         )

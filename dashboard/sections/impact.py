@@ -12,6 +12,7 @@ from dashboard import backtest_view as bt_view
 from dashboard import charts, filters, queries, text
 from dashboard import impact_view as view
 from dashboard.blocks import Box, Chart, Metric, Note, Prose, Row, Table
+from dashboard.db import shared_build
 from dashboard.impact_parameters import parameters
 from dashboard.impact_settings import settings
 from dashboard.model_runs import SCENARIOS, default_at_risk, default_backtest, model_inputs, run
@@ -38,6 +39,17 @@ class Run:
     @property
     def frame(self) -> pd.DataFrame:
         return self.result.assumptions_frame()
+
+    @property
+    def key(self) -> tuple:
+        """The settings that determine the run (the warehouse version among them)."""
+        c = self.cfg
+        values = tuple(sorted(c["values"].items()))
+        return (c["version"], c["base_year"], c["level"], c["counterfactual"], values)
+
+
+# What a section builds is shared across sessions, keyed by the run's settings.
+shared = shared_build(hash_funcs={Run: lambda r: r.key})
 
 
 def page() -> Page:
@@ -97,6 +109,7 @@ def beside(frame, names, groups, labels, title) -> list:
     ]
 
 
+@shared
 def headline(r: Run) -> list:
     h = view.headline_figures(r.result)
     base = r.cfg["base_year"]
@@ -128,17 +141,33 @@ def headline(r: Run) -> list:
 
 
 def projection(r: Run) -> list:
-    imports = r.data["imports"]
-    groups = {g: r.labels[g] for g in PRODUCT_GROUPS if g in r.labels}
     cols = st.columns(2)
     group = filters.select(
-        "Product group", groups, "impact_group", default=view.DEFAULT_GROUP, where=cols[0]
+        "Product group", groups_of(r), "impact_group", default=view.DEFAULT_GROUP, where=cols[0]
     )
-    in_group = imports[imports["product_group"] == group]
-    partners = view.partner_choices(in_group, r.names)
+    partners = partners_of(r, group)
     partner = filters.select(
         "Partner", partners, "impact_partner", default=view.CHINA, where=cols[1]
     )
+    return projection_for(r, group, partner)
+
+
+def groups_of(r: Run) -> dict:
+    return {g: r.labels[g] for g in PRODUCT_GROUPS if g in r.labels}
+
+
+def partners_of(r: Run, group: str) -> dict:
+    """The partner choices for a group: {iso3: name}, "all partners" last."""
+    imports = r.data["imports"]
+    return view.partner_choices(imports[imports["product_group"] == group], r.names)
+
+
+@shared
+def projection_for(r: Run, group: str, partner: str) -> list:
+    imports = r.data["imports"]
+    groups = groups_of(r)
+    partners = partners_of(r, group)
+    in_group = imports[imports["product_group"] == group]
     chosen = list(partners)[:-1] if partner == view.ALL else [partner]
     df = view.projection_frame(imports, r.result.path, group, chosen)
     notes = []
@@ -180,10 +209,11 @@ def projection(r: Run) -> list:
     return notes + [Row([[chart], side], widths=[3, 2])]
 
 
+@shared
 def at_risk(r: Run) -> list:
     df = view.at_risk_frame(r.result, r.data["imports"], r.labels, r.names)
     fig = charts.at_risk_chart(
-        df,
+        view.at_risk_chart_frame(df),
         title="Trade at risk from the WRO, by product group and partner",
         subtitle=f"Full effect (UFLPA included), {r.result.base_year} import values",
         x_title=f"USD, {view.BASIS_WORDS}",
@@ -204,10 +234,15 @@ def at_risk(r: Run) -> list:
 
 
 def backtest(r: Run) -> list:
-    bt, cfg = r.backtest, r.cfg
     scope = filters.select(
         "Partners compared", bt_view.BT_SCOPES, "impact_bt_partners", default=view.CHINA
     )
+    return backtest_for(r, scope)
+
+
+@shared
+def backtest_for(r: Run, scope: str) -> list:
+    bt, cfg = r.backtest, r.cfg
     order = view.column_map(r.data["imports"], "product_group", "sort_order")
     mape = bt_view.backtest_errors(bt, scope, r.labels, order)
     fig = charts.backtest_chart(
@@ -283,6 +318,7 @@ def published(ref, estimates) -> Box:
     return Box(blocks, heading="Published estimates: reference points, not a series")
 
 
+@shared
 def assumptions(r: Run) -> list:
     return [
         Table(
