@@ -52,15 +52,30 @@ def trade_coverage() -> pd.DataFrame:
     """What each statistical trade dataset covers: flow, reporter, partner, frequency,
     first and last period, HS levels and chapters, value basis. A dataset with more than
     ten partners of a kind gets one row for them ('223 countries', '19 groupings')."""
+    # Aggregated per partner first, then labelled: counting distinct partners over every
+    # row with a window took 25 s at 12.5 million rows, this takes about 1 s.
     return run_query(
         """
-        with flows as (
-            select f.*, coalesce(p.kind, 'country') as kind,
-                   count(distinct f.partner_iso3) over (
-                       partition by f.dataset, f.flow, f.reporter_iso3, coalesce(p.kind, 'country')
-                   ) as partners_of_kind
+        with per_partner as (
+            select f.dataset, f.source, f.value_basis, f.flow, f.reporter_iso3, f.partner_iso3,
+                   f.month is null as annual,
+                   min(case when f.month is null then make_date(f.year, 1, 1)
+                            else make_date(f.year, f.month, 1) end) as first_date,
+                   max(case when f.month is null then make_date(f.year, 1, 1)
+                            else make_date(f.year, f.month, 1) end) as last_date,
+                   list(distinct f.hs_level) as hs_levels,
+                   list(distinct left(f.hs_code, 2)) filter (where f.hs_level >= 2) as chapters,
+                   count(*) as rows
             from stg_trade_flows as f
-            left join dim_partner as p on p.partner_id = f.partner_iso3
+            group by all
+        ), flows as (
+            select pp.*, coalesce(p.kind, 'country') as kind,
+                   count(distinct pp.partner_iso3) over (
+                       partition by pp.dataset, pp.flow, pp.reporter_iso3,
+                                    coalesce(p.kind, 'country')
+                   ) as partners_of_kind
+            from per_partner as pp
+            left join dim_partner as p on p.partner_id = pp.partner_iso3
         ), labelled as (
             select *,
                    case when partners_of_kind > 10
@@ -71,18 +86,18 @@ def trade_coverage() -> pd.DataFrame:
         select dataset, source, value_basis,
                case flow when 'M' then 'imports' when 'X' then 'exports' else flow end as flow,
                reporter_iso3 as reporter, partner_label as partner,
-               case when month is null then 'annual' else 'monthly' end as frequency,
-               case when month is null then cast(min(year) as varchar)
-                    else strftime(min(make_date(year, month, 1)), '%Y-%m') end as first_period,
-               case when month is null then cast(max(year) as varchar)
-                    else strftime(max(make_date(year, month, 1)), '%Y-%m') end as last_period,
-               array_to_string(list_sort(list(distinct hs_level)), ', ') as hs_levels,
-               string_agg(distinct left(hs_code, 2), ', ' order by left(hs_code, 2))
-                   filter (where hs_level >= 2) as hs_chapters,
-               count(*) as rows
+               case when annual then 'annual' else 'monthly' end as frequency,
+               case when annual then cast(year(min(first_date)) as varchar)
+                    else strftime(min(first_date), '%Y-%m') end as first_period,
+               case when annual then cast(year(max(last_date)) as varchar)
+                    else strftime(max(last_date), '%Y-%m') end as last_period,
+               array_to_string(list_sort(list_distinct(flatten(list(hs_levels)))), ', ')
+                   as hs_levels,
+               nullif(array_to_string(list_sort(list_distinct(flatten(list(chapters)))), ', '), '')
+                   as hs_chapters,
+               sum(rows) as rows
         from labelled
-        group by dataset, source, value_basis, flow, reporter_iso3, partner_label,
-                 month is null
+        group by dataset, source, value_basis, flow, reporter_iso3, partner_label, annual
         order by dataset, flow, reporter, partner = 'WLD' desc, partner
         """
     )
@@ -158,22 +173,14 @@ def hs_lines(codes: tuple) -> pd.DataFrame:
 
 @cached_query
 def downloadable_table_sizes() -> pd.DataFrame:
-    """Rows and columns of each downloadable table."""
-    frames = []
-    for name in DOWNLOADABLE_TABLES:
-        # `name` comes from the fixed whitelist above; identifiers can't be parameters.
-        counts = run_query(f'select count(*) as rows from "{name}"')  # noqa: S608
-        columns = run_query(
-            "select count(*) as columns from duckdb_columns() where table_name = $name",
-            {"name": name},
-        )
-        frames.append(
-            pd.DataFrame(
-                {
-                    "table": [name],
-                    "rows": [int(counts["rows"].iloc[0])],
-                    "columns": [int(columns["columns"].iloc[0])],
-                }
-            )
-        )
-    return pd.concat(frames, ignore_index=True)
+    """Rows and columns of each downloadable table, in one statement (one connection, not
+    two per table)."""
+    # The names come from the fixed whitelist above; identifiers can't be parameters.
+    parts = [
+        f"""select '{name}' as "table", (select count(*) from "{name}") as rows,
+                   (select count(*) from duckdb_columns()
+                    where table_name = '{name}' and database_name = current_database())
+                   as columns"""  # noqa: S608
+        for name in DOWNLOADABLE_TABLES
+    ]
+    return run_query(" union all ".join(parts))
