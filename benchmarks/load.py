@@ -51,7 +51,7 @@ from playwright.async_api import async_playwright  # noqa: E402
 import exposure  # noqa: E402
 from dashboard.export import read_export_csv  # noqa: E402
 from deploy import replicas  # noqa: E402
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, free_port  # noqa: E402
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, DOWNLOADS, free_port  # noqa: E402
 
 OUT = ROOT / "benchmarks" / "out"
 # A step slower than this counts as an error. Generous: on this shared 2-core machine the
@@ -260,7 +260,14 @@ class Visitor:
             await charts(page)
 
         async def png():
-            data = await downloaded(page, page.get_by_role("button", name="PNG image").first)
+            # The chart's download buttons are drawn when its popover opens.
+            panel = page.locator('[data-testid="stPopoverBody"]')
+            button = panel.get_by_role("button", name="PNG image")
+            if not await button.is_visible():
+                popover = page.locator('[data-testid="stPopover"]').filter(has_text=DOWNLOADS)
+                await popover.first.locator("button").first.click()
+            await button.wait_for(timeout=STEP_TIMEOUT_MS)
+            data = await downloaded(page, button)
             if data[:8] != b"\x89PNG\r\n\x1a\n" or struct.unpack(">I", data[16:20])[0] < 100:
                 raise RuntimeError("not a PNG")
 

@@ -110,7 +110,10 @@ def prose_text(path: str) -> str:
 
 def chart(block: Chart, *, bare: bool = False) -> None:
     """A chart with its summary; unless bare (the embed view), the table behind it in an
-    expander and its PNG/SVG/PDF/CSV/XLSX downloads."""
+    expander and its PNG/SVG/PDF/CSV/XLSX downloads in a popover. Both are drawn only when
+    opened: a page of five charts drew five tables and 25 download buttons that few
+    visitors open, and that doubled the time to a usable page in the browser
+    (docs/benchmarks.md)."""
     # theme=None: the figure's own template, as exported; Streamlit's would grey the axis
     # text to 3.7:1 (docs/accessibility.md). On screen the legend needs 30 px more above
     # the plot, or it runs into the subtitle; the figure grows by as much.
@@ -123,17 +126,27 @@ def chart(block: Chart, *, bare: bool = False) -> None:
     if bare:
         return
     data = block.table if block.table is not None else block.data
-    with st.expander("Table behind this chart"):
-        data_table(data)
-    chart_downloads(block.fig, data, chart_id=block.id)
+    behind = st.expander("Table behind this chart", key=f"open_table_{block.id}", on_change="rerun")
+    if behind.open:
+        with behind:
+            data_table(data)
+    files = st.popover(
+        "Download this chart or its data",
+        icon=":material/download:",
+        key=f"open_downloads_{block.id}",
+        on_change="rerun",
+    )
+    if files.open:
+        with files:
+            chart_downloads(block.fig, data, chart_id=block.id)
 
 
 def chart_downloads(fig, data: pd.DataFrame, *, chart_id: str) -> None:
-    """PNG/SVG/PDF of the chart and CSV/XLSX of its data. Files are made only on click."""
+    """PNG/SVG/PDF of the chart and CSV/XLSX of its data, one under the other. Files are
+    made only on click."""
     meta = export_meta(fig, chart_id=chart_id)
-    cols = st.columns(len(export.EXPORT_FORMATS))
-    for col, fmt in zip(cols, export.EXPORT_FORMATS.values(), strict=True):
-        col.download_button(
+    for fmt in export.EXPORT_FORMATS.values():
+        st.download_button(
             fmt.label,
             data=functools.partial(export.export_bytes, fmt.fmt, meta, fig=fig, df=data),
             file_name=export.file_name(meta, fmt.fmt),

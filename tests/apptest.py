@@ -38,3 +38,21 @@ def plain_title(fig: dict) -> str:
 def link_notes(at: AppTest) -> list[str]:
     """The page's notes on its link ('Part of this link could not be used: ...')."""
     return [w.value for w in at.warning if "could not be used" in w.value]
+
+
+def lazy_keys(at: AppTest, prefix: str) -> list[str]:
+    """The keys of the page's lazily drawn expanders or popovers whose key starts with
+    `prefix` (their element id ends in '-<key>')."""
+    blocks = list(at.expander) + list(at.get("popover"))
+    ids = [getattr(b.proto, "id", "") for b in blocks]
+    return [i.rsplit("-", 1)[1] for i in ids if i and i.rsplit("-", 1)[-1].startswith(prefix)]
+
+
+def open_chart_tables(at: AppTest) -> AppTest:
+    """Open every "Table behind this chart", as a reader clicks it: each is drawn only
+    when open."""
+    for key in lazy_keys(at, "open_table_"):
+        at.session_state[key] = True
+    at.run()
+    assert not at.exception, [e.message for e in at.exception]
+    return at

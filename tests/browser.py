@@ -99,6 +99,21 @@ def wait_for_charts(page, count: int = 1, timeout: float = 45_000) -> None:
     )
 
 
+DOWNLOADS = "Download this chart or its data"
+
+
+def open_chart_downloads(page, nth: int = 0, timeout: float = 45_000):
+    """Open the nth chart's download popover (its buttons are drawn when it opens); return
+    the popover's panel. One that is open already stays open."""
+    panel = page.locator('[data-testid="stPopoverBody"]')
+    if not panel.get_by_role("button", name="PNG image").is_visible():
+        page.locator('[data-testid="stPopover"]').filter(has_text=DOWNLOADS).nth(nth).locator(
+            "button"
+        ).first.click()
+    panel.get_by_role("button", name="PNG image").wait_for(timeout=timeout)
+    return panel
+
+
 def screenshot(page, name: str) -> Path:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"

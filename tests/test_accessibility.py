@@ -110,6 +110,12 @@ FOCUSED = """() => {
   const e = document.activeElement;
   if (!e || e === document.body) return null;
   const lastLine = s => (s || '').trim().split('\\n').pop().trim();
+  // A button's words without its icons (a material icon is a ligature: its name as text).
+  const words = el => {
+    const copy = el.cloneNode(true);
+    copy.querySelectorAll('[data-testid=stIconMaterial]').forEach(i => i.remove());
+    return copy.textContent;
+  };
   const group = e.closest('[role=radiogroup]');
   const label = e.getAttribute('aria-label');
   let name;
@@ -117,7 +123,7 @@ FOCUSED = """() => {
   else if (e.getAttribute('role') === 'combobox') name = 'combobox:' + label;
   else if (e.closest('[data-testid=stSlider]')) name = 'slider:' + label;
   else if (e.tagName === 'A') name = 'link:' + (label || lastLine(e.innerText));
-  else if (e.tagName === 'BUTTON') name = 'button:' + (lastLine(e.innerText) || label);
+  else if (e.tagName === 'BUTTON') name = 'button:' + (lastLine(words(e)) || label);
   else name = e.tagName.toLowerCase() + ':' + (label || '');
   e.setAttribute('data-tab-step', String(window.__tabStep = (window.__tabStep || 0) + 1));
   // The box a focus indicator is drawn around: the element, or the nearest ancestor big
@@ -153,15 +159,11 @@ KEYBOARD_STOPS = {
         "slider:Years — end",
         "radio:Measure",
         "combobox:Product group",
-        "button:PNG image",
-        "button:SVG (vector)",
-        "button:PDF (vector)",
-        "button:CSV data",
-        "button:Excel data",
+        "button:Download this chart or its data",
         "combobox:HS chapter",
         "combobox:HS4 heading",
         "combobox:Monthly series (HS code)",
-        "button:PNG image",
+        "button:Download this chart or its data",
     ],
     "exposure_modeller": [
         *nav_links(),

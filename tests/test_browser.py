@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from tests.browser import (
     browser_page,
+    open_chart_downloads,
     screenshot,
     selected_partners,
     wait_for_charts,
@@ -116,18 +117,20 @@ def test_chart_downloads_png_svg_and_csv_with_source(app_url, page):
 
     page.goto(f"{app_url}/cotton_and_textiles?partners=China&partners=Vietnam")
     wait_for_charts(page, 2)
+    assert page.get_by_role("button", name="PNG image").count() == 0  # drawn when opened
+    panel = open_chart_downloads(page)
     with page.expect_download(timeout=60_000) as dl:
-        page.get_by_role("button", name="PNG image").first.click()
+        panel.get_by_role("button", name="PNG image").click()
     png = dl.value.path().read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     width, height = struct.unpack(">II", png[16:24])
     assert (width, height) == (2200, 1300)
     with page.expect_download(timeout=60_000) as dl:
-        page.get_by_role("button", name="SVG (vector)").first.click()
+        open_chart_downloads(page).get_by_role("button", name="SVG (vector)").click()
     svg = dl.value.path().read_text()
     assert "UN Comtrade Database" in svg and "WRO Trade Monitor" in svg
     with page.expect_download(timeout=60_000) as dl:
-        page.get_by_role("button", name="CSV data").first.click()
+        open_chart_downloads(page).get_by_role("button", name="CSV data").click()
     meta, table = read_export_csv(dl.value.path().read_bytes())
     assert "UN Comtrade" in " ".join(meta.values())
     assert set(table["partner"]) == {"China", "Vietnam"}

@@ -366,6 +366,7 @@ def test_synthetic_measure_switch_recomputes_the_share(synthetic_env):
     by_weight = expected_china_share("weight")
     assert points(traces(fig)["China"]) == pytest.approx(by_weight)
     assert by_weight != pytest.approx(expected_china_share("value"))  # the switch matters
+    apptest.open_chart_tables(at)
     table = next(
         df.value for df in at.dataframe if "Reporters without this measure" in df.value.columns
     )

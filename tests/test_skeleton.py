@@ -15,7 +15,7 @@ from dashboard.sections import (
     revisions,
     suppliers,
 )
-from tests.apptest import figures, open_page
+from tests.apptest import figures, lazy_keys, open_page
 
 pytestmark = pytest.mark.apptest
 
@@ -73,6 +73,7 @@ def test_each_chart_alone_through_the_embed_route(app_env, page_file):
         at = open_page(page_file, params={"chart": chart_id})
         assert not at.main.subheader and not at.main.title  # a chart alone, no page around it
         assert not at.get("download_button")  # bare: no downloads, no table
+        assert not lazy_keys(at, "open_")  # not even the closed table and downloads
         if (
             chart_id in NEED_A_FETCH
             or f"tomato:{chart_id}" in NEED_A_FETCH
@@ -95,3 +96,18 @@ def test_an_unknown_chart_id_is_said_plainly(app_env):
 
 def test_pages_are_the_navigation():
     assert set(BUILDERS) | {"pages/exposure_modeller.py"} == set(PAGES)
+
+
+def test_a_charts_table_and_downloads_are_drawn_only_when_opened(app_env):
+    at = open_page("pages/cotton_and_textiles.py")
+    chart_ids = [c for s in sections_of("pages/cotton_and_textiles.py") for c in s.charts]
+    drawn = [i for i in chart_ids if f"open_table_{i}" in lazy_keys(at, "open_table_")]
+    assert drawn and set(lazy_keys(at, "open_downloads_")) == {f"open_downloads_{i}" for i in drawn}
+    assert not at.get("download_button") and not at.dataframe  # closed: nothing drawn
+    at.session_state["open_downloads_group"] = True
+    at.session_state["open_table_group"] = True
+    at.run()
+    assert not at.exception
+    buttons = [b.proto.id.rsplit("-", 1)[1] for b in at.get("download_button")]
+    assert buttons == [f"download_group_{f}" for f in ("png", "svg", "pdf", "csv", "xlsx")]
+    assert len(at.dataframe) == 1 and "partner" in at.dataframe[0].value.columns
