@@ -194,7 +194,16 @@ def table(block: Table) -> None:
 
 def table_downloads(block: Table) -> None:
     """CSV and XLSX of a table, with its source, vintage (by default, the vintages its
-    source names), filters and link. Made only on click."""
+    source names), filters and link, in a popover drawn when opened (as a chart's). Made
+    only on click."""
+    files = st.popover(
+        "Download this table",
+        icon=":material/download:",
+        key=f"open_table_downloads_{block.key}",
+        on_change="rerun",
+    )
+    if not files.open:
+        return
     meta = export.ExportMeta(
         title=block.title,
         subtitle=block.subtitle,
@@ -206,9 +215,8 @@ def table_downloads(block: Table) -> None:
         filters=filters.filters_shown(),
         url=filters.current_link(),
     )
-    cols = st.columns(4)
-    for col, fmt in zip(cols, export.export_formats(figure=False), strict=False):
-        col.download_button(
+    for fmt in export.export_formats(figure=False):
+        files.download_button(
             fmt.label,
             data=functools.partial(export.export_bytes, fmt.fmt, meta, df=block.df),
             file_name=export.file_name(meta, fmt.fmt),

@@ -51,7 +51,16 @@ def lazy_keys(at: AppTest, prefix: str) -> list[str]:
 def open_chart_tables(at: AppTest) -> AppTest:
     """Open every "Table behind this chart", as a reader clicks it: each is drawn only
     when open."""
-    for key in lazy_keys(at, "open_table_"):
+    return open_lazy(at, "open_table_")
+
+
+def open_table_downloads(at: AppTest) -> AppTest:
+    """Open every table's "Download this table" popover: its buttons are drawn when open."""
+    return open_lazy(at, "open_table_downloads_")
+
+
+def open_lazy(at: AppTest, prefix: str) -> AppTest:
+    for key in lazy_keys(at, prefix):
         at.session_state[key] = True
     at.run()
     assert not at.exception, [e.message for e in at.exception]

@@ -100,17 +100,27 @@ def wait_for_charts(page, count: int = 1, timeout: float = 45_000) -> None:
 
 
 DOWNLOADS = "Download this chart or its data"
+TABLE_DOWNLOADS = "Download this table"
 
 
 def open_chart_downloads(page, nth: int = 0, timeout: float = 45_000):
     """Open the nth chart's download popover (its buttons are drawn when it opens); return
     the popover's panel. One that is open already stays open."""
+    return open_downloads(page, DOWNLOADS, "PNG image", nth, timeout)
+
+
+def open_table_downloads(page, nth: int = 0, timeout: float = 45_000):
+    """The same for the nth table's "Download this table" popover."""
+    return open_downloads(page, TABLE_DOWNLOADS, "CSV data", nth, timeout)
+
+
+def open_downloads(page, label: str, first_button: str, nth: int, timeout: float):
     panel = page.locator('[data-testid="stPopoverBody"]')
-    if not panel.get_by_role("button", name="PNG image").is_visible():
-        page.locator('[data-testid="stPopover"]').filter(has_text=DOWNLOADS).nth(nth).locator(
+    if not panel.get_by_role("button", name=first_button).is_visible():
+        page.locator('[data-testid="stPopover"]').filter(has_text=label).nth(nth).locator(
             "button"
         ).first.click()
-    panel.get_by_role("button", name="PNG image").wait_for(timeout=timeout)
+    panel.get_by_role("button", name=first_button).wait_for(timeout=timeout)
     return panel
 
 

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 import exposure
 from dashboard import export
-from tests.browser import browser_page, screenshot, wait_for_charts
+from tests.browser import browser_page, open_table_downloads, screenshot, wait_for_charts
 
 pytestmark = pytest.mark.browser
 
@@ -121,7 +121,7 @@ def test_malformed_uploads_show_messages_never_an_exception(app_url, page):
     screenshot(page, "exposure_modeller_messages")
     # the totals' own download says what the report says: vintage and the rows left out
     with page.expect_download(timeout=45_000) as info:
-        page.get_by_role("button", name="CSV data").first.click()
+        open_table_downloads(page).get_by_role("button", name="CSV data").click()
     meta, totals = export.read_export_csv(info.value.path().read_bytes())
     assert meta["title"] == "Your lines: exposure by origin and channel"
     assert meta["vintage"].startswith("Xinjiang shares and trade shares as of base year")

@@ -4,7 +4,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import methods_view, queries
-from tests.apptest import open_page
+from tests.apptest import open_page, open_table_downloads
 
 PAGE = "pages/data_and_methods.py"
 
@@ -126,7 +126,7 @@ def test_every_downloadable_table_has_a_note():
 
 @pytest.mark.parametrize("page", ["pages/data_and_methods.py", "pages/wro_impact.py"])
 def test_every_table_has_its_csv_and_excel_downloads(app_env, page):
-    at = open_page(page)
+    at = open_table_downloads(open_page(page))
     labels = [b.label for b in at.get("download_button")]
     tables = len(at.dataframe)
     assert tables >= 4

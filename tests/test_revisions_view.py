@@ -8,7 +8,7 @@ import pytest
 
 from dashboard import charts, revisions_view
 from dashboard.charts.trends import REVISED_SYMBOL
-from tests.apptest import figures, open_page
+from tests.apptest import figures, open_page, open_table_downloads
 
 # Synthetic rows shaped like a mart query: one revised point (CHN 2020).
 ROWS = pd.DataFrame(
@@ -97,4 +97,6 @@ def test_the_shipped_pair_is_compared_with_no_revisions(app_env, warehouse):
     assert "No revised figure in this warehouse." in infos
     assert not figures(at)  # no revision to chart
     assert len(at.dataframe) == 1  # the pairs compared, with downloads
+    assert not any(b.label == "CSV data" for b in at.get("download_button"))  # until opened
+    open_table_downloads(at)
     assert any(b.label == "CSV data" for b in at.get("download_button"))
