@@ -92,11 +92,23 @@ def note(block: Note) -> None:
 
 
 def box(block: Box) -> None:
-    holder = st.expander(block.expander) if block.expander else st.container(border=True)
+    """A bordered box, or an expander whose content is drawn only when opened (a whole
+    provenance file or a long table that few visitors open)."""
+    if block.expander:
+        holder = st.expander(block.expander, key=box_key(block.expander), on_change="rerun")
+        if not holder.open:
+            return
+    else:
+        holder = st.container(border=True)
     with holder:
         if block.heading:
             st.markdown(f"##### {block.heading}")
         blocks(block.blocks)
+
+
+def box_key(label: str) -> str:
+    """A widget key from an expander's label (labels are unique on a page)."""
+    return "open_box_" + re.sub(r"[^a-z0-9]+", "_", label.lower()).strip("_")[:80]
 
 
 @functools.cache

@@ -54,6 +54,11 @@ def open_chart_tables(at: AppTest) -> AppTest:
     return open_lazy(at, "open_table_")
 
 
+def open_boxes(at: AppTest) -> AppTest:
+    """Open every expander box (a section's long table or file): drawn only when open."""
+    return open_lazy(at, "open_box_")
+
+
 def open_table_downloads(at: AppTest) -> AppTest:
     """Open every table's "Download this table" popover: its buttons are drawn when open."""
     return open_lazy(at, "open_table_downloads_")

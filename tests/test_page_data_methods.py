@@ -4,7 +4,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard import methods_view, queries
-from tests.apptest import open_page, open_table_downloads
+from tests.apptest import open_boxes, open_page, open_table_downloads
 
 PAGE = "pages/data_and_methods.py"
 
@@ -26,7 +26,8 @@ def test_every_source_is_listed_with_provenance(app_env, warehouse):
     labels = [e.label for e in at.expander]
     for _, row in sources.iterrows():
         assert f"{row['dataset']}: {row['upstream_agency']}" in labels
-    text = markdown_text(at)
+    assert "Searched for but not found" not in markdown_text(at)  # drawn when opened
+    text = markdown_text(open_boxes(at))
     for sha in sources["sha256"].dropna():
         assert sha in text  # each expander carries the file's checksum
     assert any("SOURCES.md" in label for label in labels)
@@ -126,7 +127,7 @@ def test_every_downloadable_table_has_a_note():
 
 @pytest.mark.parametrize("page", ["pages/data_and_methods.py", "pages/wro_impact.py"])
 def test_every_table_has_its_csv_and_excel_downloads(app_env, page):
-    at = open_table_downloads(open_page(page))
+    at = open_table_downloads(open_boxes(open_page(page)))
     labels = [b.label for b in at.get("download_button")]
     tables = len(at.dataframe)
     assert tables >= 4

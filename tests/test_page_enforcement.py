@@ -38,7 +38,7 @@ def printed(value_text: str, unit: str) -> str:
 
 @pytest.fixture(scope="module")
 def default_view(app_env):
-    return apptest.open_chart_tables(apptest.open_page(PAGE))
+    return apptest.open_boxes(apptest.open_chart_tables(apptest.open_page(PAGE)))
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +46,7 @@ def aft_view(app_env):
     at = apptest.open_page(PAGE)
     at.radio(key="enf_industry").set_value(AFT).run()
     assert not at.exception
-    return apptest.open_chart_tables(at)
+    return apptest.open_boxes(apptest.open_chart_tables(at))
 
 
 def figures_by_title(at) -> dict[str, dict]:
