@@ -10,6 +10,7 @@ import streamlit as st
 from dashboard import charts, filters, queries, suppliers_view, text, theme
 from dashboard import paste_view as view
 from dashboard.blocks import Chart, Note, Prose, Table
+from dashboard.db import shared_build
 from dashboard.page import Page, Section
 from dashboard.paste_view import MEASURES, PASTE_HS, REF_HEADING, REF_THEMES, TOP_N
 from dashboard.render import source_line
@@ -90,11 +91,16 @@ def fao_exports(domains: pd.DataFrame) -> list:
     measure = filters.select(
         "Measure", measures, "paste_fao_measure", default="quantity", where=cols[1]
     )
+    return fao_series(domain, labels[domain], measure)
+
+
+@shared_build
+def fao_series(domain: str, label: str, measure: str) -> list:
     df = queries.paste_exports_by_exporter(domain, measure)
     return [
         Prose("paste/faostat_series.md", "caption"),
-        *fao_share_chart(df, labels[domain], measure),
-        fao_exporters_chart(df, labels[domain], measure),
+        *fao_share_chart(df, label, measure),
+        fao_exporters_chart(df, label, measure),
     ]
 
 
@@ -157,6 +163,13 @@ def comtrade_exports(years: pd.DataFrame) -> list:
         help="Shares by value and by net weight can differ; reporters without a net weight "
         "are counted in the table, never filled in.",
     )
+    out = comtrade_share(measure)
+    year = choose_year("Year for the exporters' ranking", years["year"], "paste_year")
+    return out + comtrade_ranking(int(year), measure)
+
+
+@shared_build
+def comtrade_share(measure: str) -> list:
     out = [Note("**From UN Comtrade (fetched; exporters' own reports, FOB value)**", "markdown")]
     df = queries.china_share_of_world_exports(PASTE_HS, measure)
     if df.empty:
@@ -188,10 +201,14 @@ def comtrade_exports(years: pd.DataFrame) -> list:
                 view.export_share_table(df, measure),
             )
         )
-    year = choose_year("Year for the exporters' ranking", years["year"], "paste_year")
-    df = queries.top_exporters(PASTE_HS, int(year), measure, TOP_N)
+    return out
+
+
+@shared_build
+def comtrade_ranking(year: int, measure: str) -> list:
+    df = queries.top_exporters(PASTE_HS, year, measure, TOP_N)
     if df.empty:
-        return out + [Note(f"No reporter has a {MEASURES[measure].lower()} for {year}.", "info")]
+        return [Note(f"No reporter has a {MEASURES[measure].lower()} for {year}.", "info")]
     df = view.in_display_units(df, measure, "share_of_reported_total")
     fig = view.amounts_ranking_chart(
         df,
@@ -202,26 +219,31 @@ def comtrade_exports(years: pd.DataFrame) -> list:
         source=source_line(df["dataset"]),
     )
     table = view.amounts_table(df, measure, "share_of_reported_total", "Share")
-    return out + [
-        Chart("paste_exporters", fig, df, view.top_exporters_summary(df, year, measure), table)
-    ]
+    return [Chart("paste_exporters", fig, df, view.top_exporters_summary(df, year, measure), table)]
 
 
 # --- destinations ---------------------------------------------------------------------------
 
 
 def destinations() -> list:
+    years = queries.destination_years(PASTE_HS, "CHN")
+    if years.empty:
+        return destinations_for(None, None)
+    measure = st.session_state.get("paste_measure", "value")
+    year = choose_year("Year for China's destinations", years["year"], "paste_dest_year")
+    return destinations_for(int(year), measure)
+
+
+@shared_build
+def destinations_for(year: int | None, measure: str | None) -> list:
     intro = (
         "China's paste by region (Tomato News) and Xinjiang's destinations in Jan-Jul "
         "2022 (China customs as reported by the press)."
     )
     box = refs.theme_box("destinations", intro)
-    years = queries.destination_years(PASTE_HS, "CHN")
-    if years.empty:
+    if year is None:
         return [Prose("paste/no_destinations.md"), box]
-    measure = st.session_state.get("paste_measure", "value")
-    year = choose_year("Year for China's destinations", years["year"], "paste_dest_year")
-    df = queries.exports_by_destination(PASTE_HS, "CHN", int(year), measure, TOP_N)
+    df = queries.exports_by_destination(PASTE_HS, "CHN", year, measure, TOP_N)
     if df.empty:
         return [
             Note(f"China reports no paste exports by destination for {year}.", "info", embed=True),
@@ -272,7 +294,8 @@ def production() -> list:
     ]
 
 
-def production_share(chosen: list[str], lo: int, hi: int) -> list:
+@shared_build
+def production_share(chosen: tuple[str, ...], lo: int, hi: int) -> list:
     if not chosen:
         return [Note("Choose at least one country.", "info", embed=True)]
     df = queries.tomato_production_share(tuple(chosen), lo, hi)
@@ -304,6 +327,11 @@ def top_producers(first: int, last: int) -> list:
     year = choose_year(
         "Year for the producers' ranking", range(last, first - 1, -1), "paste_top_year"
     )
+    return top_producers_in(year)
+
+
+@shared_build
+def top_producers_in(year: int) -> list:
     df = queries.top_tomato_producers(year, TOP_N)
     if df.empty:
         return [Note(f"No production data for {year}.", "info", embed=True)]
