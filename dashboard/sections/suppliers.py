@@ -10,6 +10,7 @@ import streamlit as st
 from dashboard import charts, filters, queries, text, theme
 from dashboard import suppliers_view as view
 from dashboard.blocks import Chart, Note, Prose, Table
+from dashboard.db import shared_build
 from dashboard.page import Page, Section
 from dashboard.render import source_line
 
@@ -35,6 +36,15 @@ class Choice:
     @property
     def source_line(self) -> str:
         return source_line(self.df["dataset"].drop_duplicates())
+
+    @property
+    def key(self) -> tuple:
+        """What the rows and periods follow from (the warehouse version aside)."""
+        return (self.source, self.product, repr(self.periods))
+
+
+# What a section builds is shared across sessions, keyed by the choices, not the rows.
+shared = shared_build(hash_funcs={Choice: lambda c: c.key})
 
 
 def page() -> Page:
@@ -145,6 +155,7 @@ def gap_note(source: str) -> str:
     return f"No {years}: {reason[:1].lower()}{reason[1:]}"
 
 
+@shared
 def change(c: Choice) -> list:
     table = view.supplier_table(c.df, c.periods)
     bars = view.change_bars(table)
@@ -164,6 +175,7 @@ def change(c: Choice) -> list:
     return [Chart("went_change", fig, bars, view.change_summary(table, c.periods, c.what))]
 
 
+@shared
 def shares(c: Choice) -> list:
     complete = view.complete_periods(c.df)
     top = view.top_suppliers(view.supplier_table(c.df, c.periods))
@@ -194,6 +206,7 @@ def shares(c: Choice) -> list:
     return [Chart("went_shares", fig, frame, summary)]
 
 
+@shared
 def every_supplier(c: Choice) -> list:
     table = view.supplier_table(c.df, c.periods)
     money = st.column_config.NumberColumn(format="dollar")
